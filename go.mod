@@ -2,6 +2,14 @@ module github.com/confidant-dev/confidant
 
 go 1.26
 
-require github.com/stretchr/testify v1.12.1
+require (
+	github.com/kljensen/snowball v0.10.0
+	github.com/stretchr/testify v1.12.1
+)
 
-require go.yaml.in/yaml/v3 v3.0.5 // indirect
+require (
+	github.com/klauspost/compress v1.20.4 // indirect
+	github.com/tetratelabs/wazero v1.12.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/sys v0.44.0 // indirect
+)

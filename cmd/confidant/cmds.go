@@ -1,0 +1,447 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/confidant-dev/confidant/core/engine"
+	"github.com/confidant-dev/confidant/core/model"
+	"github.com/confidant-dev/confidant/wasm"
+)
+
+func newFlags(name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: confidant %s [flags] %s\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	return nil
+}
+
+func printJSON(v any) error {
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// ingestLine is one line of the ingest format: a turn plus optional
+// session metadata.
+type ingestLine struct {
+	model.Turn
+	Site  string `json:"site,omitempty"`
+	Title string `json:"title,omitempty"`
+}
+
+// readTurns reads the ingest JSONL format, reporting the first bad line.
+func readTurns(r io.Reader, name string) ([]model.Session, []model.Turn, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), model.MaxTextBytes*4)
+	var turns []model.Turn
+	sess := map[string]model.Session{}
+	var order []string
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		var l ingestLine
+		dec := json.NewDecoder(strings.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&l); err != nil {
+			return nil, nil, fmt.Errorf("%s:%d: %v", name, n, err)
+		}
+		if err := l.Turn.Validate(); err != nil {
+			return nil, nil, fmt.Errorf("%s:%d: %v", name, n, err)
+		}
+		if _, ok := sess[l.Session]; !ok {
+			order = append(order, l.Session)
+		}
+		s := sess[l.Session]
+		s.ID = l.Session
+		if l.Site != "" {
+			s.Site = l.Site
+		}
+		if l.Title != "" {
+			s.Title = l.Title
+		}
+		sess[l.Session] = s
+		turns = append(turns, l.Turn)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", name, err)
+	}
+	out := make([]model.Session, 0, len(order))
+	for _, id := range order {
+		out = append(out, sess[id])
+	}
+	return out, turns, nil
+}
+
+func cmdIngest(ctx context.Context, args []string) error {
+	var c common
+	fs := newFlags("ingest", "FILE.jsonl|-")
+	c.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	in, name := io.Reader(os.Stdin), "stdin"
+	if p := fs.Arg(0); p != "-" {
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in, name = f, p
+	}
+	sessions, turns, err := readTurns(in, name)
+	if err != nil {
+		return err
+	}
+	cl, closeFn, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	res, err := cl.Ingest(ctx, sessions, turns)
+	if err != nil {
+		return err
+	}
+	if err := c.save(ctx, cl); err != nil {
+		return err
+	}
+	fmt.Printf("added %d turns (%d already present), learned %d facts, redacted %d secrets → %s\n",
+		res.Added, res.Skipped, res.Facts, res.Redacted, c.store)
+	return nil
+}
+
+// promptFlags are shared by recall and context.
+type promptFlags struct {
+	at   string
+	json bool
+}
+
+func (p *promptFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.at, "time", "", "the prompt's time, RFC 3339 (default now)")
+	fs.BoolVar(&p.json, "json", false, "print JSON")
+}
+
+func (p *promptFlags) time() (time.Time, error) {
+	if p.at == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, p.at)
+	if err != nil {
+		return t, fmt.Errorf("--time: want RFC 3339 like 2024-05-01T10:00:00Z: %v", err)
+	}
+	return t, nil
+}
+
+func cmdRecall(ctx context.Context, args []string) error {
+	var c common
+	var p promptFlags
+	fs := newFlags("recall", "PROMPT")
+	c.register(fs)
+	p.register(fs)
+	k := fs.Int("k", 10, "number of hits")
+	unit := fs.String("unit", "turn", "turn or session")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	at, err := p.time()
+	if err != nil {
+		return err
+	}
+	cl, closeFn, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	hits, err := cl.Recall(ctx, engine.RecallRequest{Text: strings.Join(fs.Args(), " "), Time: at, K: *k, Unit: engine.Unit(*unit)})
+	if err != nil {
+		return err
+	}
+	if p.json {
+		return printJSON(hits)
+	}
+	if len(hits) == 0 {
+		fmt.Println("nothing relevant")
+	}
+	for i, h := range hits {
+		fmt.Printf("%2d. %s  %s  score %.3f\n    %s\n", i+1, h.Time.Format("2006-01-02"), h.ID, h.Score, oneLine(h.Text, 160))
+		if len(h.Why) > 0 {
+			fmt.Printf("    why: %s\n", strings.Join(h.Why, "; "))
+		}
+	}
+	return nil
+}
+
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+func cmdContext(ctx context.Context, args []string) error {
+	var c common
+	var p promptFlags
+	fs := newFlags("context", "PROMPT")
+	c.register(fs)
+	p.register(fs)
+	budget := fs.Int("budget", 0, "token budget (default: the profile's setting)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	at, err := p.time()
+	if err != nil {
+		return err
+	}
+	cl, closeFn, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	reply, err := cl.Context(ctx, engine.ContextRequest{Text: strings.Join(fs.Args(), " "), Time: at, Budget: *budget})
+	if err != nil {
+		return err
+	}
+	if p.json {
+		return printJSON(reply)
+	}
+	printContext(reply)
+	return nil
+}
+
+func printContext(r engine.ContextReply) {
+	if r.Text == "" {
+		fmt.Println("  (nothing relevant: no context would be injected)")
+		return
+	}
+	for _, line := range strings.Split(strings.TrimRight(r.Text, "\n"), "\n") {
+		fmt.Println("  │ " + line)
+	}
+	fmt.Printf("  %d items, ~%d tokens. Why:\n", len(r.Items), r.Tokens)
+	for _, it := range r.Items {
+		fmt.Printf("    - %s %s: %s\n", it.Kind, it.ID, strings.Join(it.Why, "; "))
+	}
+}
+
+func cmdFacts(ctx context.Context, args []string) error {
+	var c common
+	fs := newFlags("facts", "[list | edit ID | pin ID | unpin ID | delete ID]")
+	c.register(fs)
+	cat := fs.String("category", "", "list: only this category")
+	all := fs.Bool("all", false, "list: include superseded facts")
+	value := fs.String("value", "", "edit: new value")
+	text := fs.String("text", "", "edit: new statement")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	action := "list"
+	if fs.NArg() > 0 {
+		action = fs.Arg(0)
+	}
+	if action != "list" && fs.NArg() != 2 {
+		fs.Usage()
+		return errUsage
+	}
+	cl, closeFn, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	switch action {
+	case "list":
+		facts, err := cl.Facts(ctx, engine.FactFilter{Category: model.Category(*cat), Superseded: *all})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(facts)
+		}
+		printFacts(facts)
+		return nil
+	case "edit":
+		ed := engine.FactEdit{ID: fs.Arg(1)}
+		if *value != "" {
+			ed.Value = value
+		}
+		if *text != "" {
+			ed.Text = text
+		}
+		if ed.Value == nil && ed.Text == nil {
+			return fmt.Errorf("edit needs --value or --text")
+		}
+		f, err := cl.EditFact(ctx, ed)
+		if err != nil {
+			return err
+		}
+		printFacts([]model.Fact{f})
+	case "pin", "unpin":
+		f, err := cl.PinFact(ctx, fs.Arg(1), action == "pin")
+		if err != nil {
+			return err
+		}
+		printFacts([]model.Fact{f})
+	case "delete":
+		if err := cl.DeleteFact(ctx, fs.Arg(1)); err != nil {
+			return err
+		}
+		fmt.Println("deleted", fs.Arg(1))
+	default:
+		fs.Usage()
+		return errUsage
+	}
+	return c.save(ctx, cl)
+}
+
+func printFacts(facts []model.Fact) {
+	if len(facts) == 0 {
+		fmt.Println("no facts")
+	}
+	for _, f := range facts {
+		flags := ""
+		if f.Pinned {
+			flags += " [pinned]"
+		}
+		if f.Sensitivity == model.Sensitive {
+			flags += " [sensitive]"
+		}
+		if !f.Current() {
+			flags += " [superseded by " + f.SupersededBy + "]"
+		}
+		fmt.Printf("%-12s %-10s %s (since %s)%s\n", f.ID, f.Category, f.Text, f.ValidFrom.Format("2006-01-02"), flags)
+	}
+}
+
+func cmdForget(ctx context.Context, args []string) error {
+	var c common
+	fs := newFlags("forget", "")
+	c.register(fs)
+	var r wasm.ForgetRequest
+	fs.StringVar(&r.Turn, "turn", "", "turn id")
+	fs.StringVar(&r.Session, "session", "", "session id")
+	fs.BoolVar(&r.All, "all", false, "forget everything")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cl, closeFn, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if err := cl.Forget(ctx, r); err != nil {
+		return err
+	}
+	if err := c.save(ctx, cl); err != nil {
+		return err
+	}
+	fmt.Println("forgotten")
+	return nil
+}
+
+func cmdExport(ctx context.Context, args []string) error {
+	var c common
+	fs := newFlags("export", "FILE")
+	c.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	cl, closeFn, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	data, err := cl.Export(ctx)
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(fs.Arg(0), data); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %d bytes to %s\n", len(data), fs.Arg(0))
+	return nil
+}
+
+func cmdImport(ctx context.Context, args []string) error {
+	var c common
+	fs := newFlags("import", "FILE")
+	c.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	cl, closeFn, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	st, err := cl.Import(ctx, data)
+	if err != nil {
+		return fmt.Errorf("%s: %w (the profile was not changed)", fs.Arg(0), err)
+	}
+	if err := c.save(ctx, cl); err != nil {
+		return err
+	}
+	fmt.Printf("imported %d sessions, %d turns, %d facts\n", st.Sessions, st.Turns, st.Facts)
+	return nil
+}
+
+func cmdStats(ctx context.Context, args []string) error {
+	var c common
+	fs := newFlags("stats", "")
+	c.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cl, closeFn, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	st, err := cl.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("profile %s\n", c.store)
+	return printJSON(st)
+}

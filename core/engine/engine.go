@@ -1,0 +1,242 @@
+// Package engine is Confidant's memory engine: it stores sessions, turns and
+// facts, keeps the indexes over them current, and answers recall and context
+// requests. It is pure Go: the wasm ABI, the CLI and the tests drive the same
+// Engine.
+//
+// An Engine is not safe for concurrent use; the hosts serialise calls.
+package engine
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/confidant-dev/confidant/core/analyze"
+	"github.com/confidant-dev/confidant/core/index"
+	"github.com/confidant-dev/confidant/core/model"
+)
+
+// Engine is one user's memory store.
+type Engine struct {
+	an       *analyze.Analyzer
+	sessions map[string]*session
+	turns    map[string]*turn
+	facts    map[string]*model.Fact
+	settings model.Settings
+
+	turnIdx *index.Index // one doc per turn
+	sessIdx *index.Index // one doc per session: all its turns' terms
+	factIdx *index.Index // one doc per fact: its text (fact-augmented keys)
+
+	turnBySlot []*turn
+	sessBySlot []*session
+	factBySlot []string
+	factDoc    map[string]int32
+
+	scratch []float64
+}
+
+type session struct {
+	model.Session
+	doc   int32
+	turns []*turn // in conversation order (time, then id)
+}
+
+type turn struct {
+	model.Turn
+	doc   int32
+	sess  *session
+	terms []string
+}
+
+// New returns an empty engine with default settings.
+func New() *Engine {
+	return &Engine{
+		an:       analyze.New(),
+		sessions: make(map[string]*session),
+		turns:    make(map[string]*turn),
+		facts:    make(map[string]*model.Fact),
+		settings: model.DefaultSettings(),
+		turnIdx:  index.New(),
+		sessIdx:  index.New(),
+		factIdx:  index.New(),
+		factDoc:  make(map[string]int32),
+	}
+}
+
+// Errors callers branch on.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrInvalid  = errors.New("invalid request")
+)
+
+// IngestResult counts what an ingest changed.
+type IngestResult struct {
+	Added    int `json:"added"`
+	Skipped  int `json:"skipped"` // already present (ingest is idempotent by id)
+	Facts    int `json:"facts"`   // facts learned or reinforced
+	Redacted int `json:"redacted"`
+}
+
+// SessionInfo optionally describes sessions in an ingest batch.
+type SessionInfo = model.Session
+
+// Ingest adds turns (and optional session metadata). It validates the whole
+// batch first, so a bad turn rejects the batch and changes nothing.
+func (e *Engine) Ingest(sessions []model.Session, turns []model.Turn) (IngestResult, error) {
+	var res IngestResult
+	for i := range sessions {
+		if err := model.ValidateID(sessions[i].ID); err != nil {
+			return res, fmt.Errorf("%w: session %d id: %w", ErrInvalid, i, err)
+		}
+	}
+	for i := range turns {
+		if err := turns[i].Validate(); err != nil {
+			return res, fmt.Errorf("%w: turn %d: %w", ErrInvalid, i, err)
+		}
+	}
+	for _, s := range sessions {
+		e.upsertSession(s)
+	}
+	for _, t := range turns {
+		if _, ok := e.turns[t.ID]; ok {
+			res.Skipped++
+			continue
+		}
+		n, red := e.addTurn(t)
+		res.Added++
+		res.Facts += n
+		if red {
+			res.Redacted++
+		}
+	}
+	return res, nil
+}
+
+func (e *Engine) upsertSession(s model.Session) *session {
+	if cur, ok := e.sessions[s.ID]; ok {
+		if s.Site != "" {
+			cur.Site = s.Site
+		}
+		if s.Title != "" {
+			cur.Title = s.Title
+		}
+		if !s.Start.IsZero() && (cur.Start.IsZero() || s.Start.Before(cur.Start)) {
+			cur.Start = s.Start.UTC()
+		}
+		return cur
+	}
+	s.Start = s.Start.UTC()
+	ss := &session{Session: s, doc: e.sessIdx.NewDoc()}
+	e.sessions[s.ID] = ss
+	setSlot(&e.sessBySlot, ss.doc, ss)
+	return ss
+}
+
+func (e *Engine) addTurn(t model.Turn) (facts int, redacted bool) {
+	t.Text, redacted = redact(truncate(StripContext(t.Text), model.MaxTextBytes))
+	tr := e.storeTurn(t)
+	if t.Role == model.RoleUser {
+		facts = e.learn(tr)
+	}
+	return facts, redacted
+}
+
+// storeTurn files a turn into its session and the indexes.
+func (e *Engine) storeTurn(t model.Turn) *turn {
+	t.Time = t.Time.UTC()
+	ss := e.sessions[t.Session]
+	if ss == nil {
+		ss = e.upsertSession(model.Session{ID: t.Session, Start: t.Time})
+	} else if ss.Start.IsZero() || t.Time.Before(ss.Start) {
+		ss.Start = t.Time
+	}
+	tr := &turn{Turn: t, sess: ss, doc: e.turnIdx.NewDoc()}
+	tr.terms = e.an.Terms(t.Text)
+	e.turnIdx.Add(tr.doc, tr.terms)
+	e.sessIdx.Add(ss.doc, tr.terms)
+	setSlot(&e.turnBySlot, tr.doc, tr)
+	e.turns[t.ID] = tr
+	i, _ := slices.BinarySearchFunc(ss.turns, tr, turnOrder)
+	ss.turns = slices.Insert(ss.turns, i, tr)
+	return tr
+}
+
+func turnOrder(a, b *turn) int {
+	if c := a.Time.Compare(b.Time); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+func setSlot[T any](s *[]T, d int32, v T) {
+	for int(d) >= len(*s) {
+		var zero T
+		*s = append(*s, zero)
+	}
+	(*s)[d] = v
+}
+
+// truncate cuts s to at most n bytes at a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// Settings returns the current settings.
+func (e *Engine) Settings() model.Settings { return e.settings }
+
+// SetSettings replaces the settings after validating them.
+func (e *Engine) SetSettings(s model.Settings) error {
+	if s.TokenBudget < 50 || s.TokenBudget > 4000 {
+		return fmt.Errorf("%w: token_budget must be between 50 and 4000, got %d", ErrInvalid, s.TokenBudget)
+	}
+	if s.MaxMemories < 0 || s.MaxMemories > 50 {
+		return fmt.Errorf("%w: max_memories must be between 0 and 50, got %d", ErrInvalid, s.MaxMemories)
+	}
+	for _, c := range s.Consent {
+		if !model.ValidCategory(c) {
+			return fmt.Errorf("%w: unknown category %q in consent", ErrInvalid, c)
+		}
+	}
+	e.settings = s
+	return nil
+}
+
+// Stats summarises the store.
+type Stats struct {
+	Sessions     int `json:"sessions"`
+	Turns        int `json:"turns"`
+	UserTurns    int `json:"user_turns"`
+	Facts        int `json:"facts"`
+	CurrentFacts int `json:"current_facts"`
+	Terms        int `json:"terms"`
+}
+
+// Stats returns counts of what is stored.
+func (e *Engine) Stats() Stats {
+	st := Stats{Sessions: len(e.sessions), Turns: len(e.turns), Facts: len(e.facts)}
+	for _, t := range e.turns {
+		if t.Role == model.RoleUser {
+			st.UserTurns++
+		}
+	}
+	for _, f := range e.facts {
+		if f.Current() {
+			st.CurrentFacts++
+		}
+	}
+	st.Terms = e.turnIdx.Vocabulary()
+	return st
+}
+
+// now is the engine's clock, replaceable in tests.
+var now = func() time.Time { return time.Now().UTC() }

@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"fmt"
+	"github.com/confidant-dev/confidant/core/model"
+	"slices"
+)
+
+// ForgetTurn removes a turn from every structure: the turn index, its
+// session's document, and the sources of facts learned from it. A fact left
+// without sources is deleted unless the user edited it.
+func (e *Engine) ForgetTurn(id string) error {
+	t, ok := e.turns[id]
+	if !ok {
+		return fmt.Errorf("turn %q: %w", id, ErrNotFound)
+	}
+	e.removeTurn(t)
+	e.reindexSession(t.sess)
+	return nil
+}
+
+func (e *Engine) removeTurn(t *turn) {
+	e.turnIdx.Delete(t.doc)
+	e.turnBySlot[t.doc] = nil
+	delete(e.turns, t.ID)
+	t.sess.turns = slices.DeleteFunc(t.sess.turns, func(x *turn) bool { return x == t })
+	for _, f := range e.facts {
+		n := len(f.Sources)
+		f.Sources = slices.DeleteFunc(f.Sources, func(s string) bool { return s == t.ID })
+		if n > 0 && len(f.Sources) == 0 && !f.UserEdited {
+			e.dropFact(f)
+		}
+	}
+}
+
+// dropFact deletes a fact and revives the one it had superseded, if any,
+// when that one is now the newest on its slot.
+func (e *Engine) dropFact(f *model.Fact) {
+	e.unindexFact(f)
+	delete(e.facts, f.ID)
+	for _, o := range e.facts {
+		if o.SupersededBy == f.ID {
+			o.SupersededBy = f.SupersededBy
+		}
+	}
+}
+
+func (e *Engine) reindexSession(s *session) {
+	e.sessIdx.Delete(s.doc)
+	e.sessBySlot[s.doc] = nil
+	s.doc = e.sessIdx.NewDoc()
+	setSlot(&e.sessBySlot, s.doc, s)
+	for _, t := range s.turns {
+		e.sessIdx.Add(s.doc, t.terms)
+	}
+}
+
+// ForgetSession removes a session and all its turns.
+func (e *Engine) ForgetSession(id string) error {
+	s, ok := e.sessions[id]
+	if !ok {
+		return fmt.Errorf("session %q: %w", id, ErrNotFound)
+	}
+	for _, t := range slices.Clone(s.turns) {
+		e.removeTurn(t)
+	}
+	e.sessIdx.Delete(s.doc)
+	e.sessBySlot[s.doc] = nil
+	delete(e.sessions, id)
+	return nil
+}
+
+// ForgetAll erases every session, turn and fact. Settings are kept: they
+// are the user's choices about the engine, not memories.
+func (e *Engine) ForgetAll() {
+	s := e.settings
+	*e = *New()
+	e.settings = s
+}

@@ -1,0 +1,180 @@
+package engine
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/confidant-dev/confidant/core/model"
+)
+
+// Unit is what a recall ranks.
+type Unit string
+
+// Units a recall can rank.
+const (
+	UnitTurn    Unit = "turn"
+	UnitSession Unit = "session"
+)
+
+// MaxK bounds the number of hits a recall returns.
+const MaxK = 200
+
+// RecallRequest asks for the memories most relevant to a prompt.
+type RecallRequest struct {
+	Text string    `json:"text"`
+	Time time.Time `json:"time,omitempty"` // the prompt's own time; default now
+	Unit Unit      `json:"unit,omitempty"` // default turn
+	K    int       `json:"k,omitempty"`    // default 10
+	// Role restricts turn hits to one role ("user" or "assistant"); empty
+	// means both.
+	Role model.Role `json:"role,omitempty"`
+	// Method selects the ranking: "" (full) or "bm25" (the plain baseline).
+	Method string `json:"method,omitempty"`
+	// Disable switches off named ranking features (for ablation).
+	Disable []string `json:"disable,omitempty"`
+}
+
+// Hit is one recalled memory with the reasons it was chosen.
+type Hit struct {
+	ID      string    `json:"id"`
+	Session string    `json:"session,omitempty"`
+	Role    string    `json:"role,omitempty"`
+	Time    time.Time `json:"time"`
+	Score   float64   `json:"score"`
+	Text    string    `json:"text,omitempty"`
+	Why     []string  `json:"why,omitempty"`
+}
+
+func (r *RecallRequest) normalize() error {
+	if r.Time.IsZero() {
+		r.Time = now()
+	}
+	switch r.Unit {
+	case "":
+		r.Unit = UnitTurn
+	case UnitTurn, UnitSession:
+	default:
+		return fmt.Errorf("%w: unit must be \"turn\" or \"session\", got %q", ErrInvalid, r.Unit)
+	}
+	switch r.Role {
+	case "", model.RoleUser, model.RoleAssistant:
+	default:
+		return fmt.Errorf("%w: role must be \"user\", \"assistant\" or empty, got %q", ErrInvalid, r.Role)
+	}
+	if r.K == 0 {
+		r.K = 10
+	}
+	if r.K < 0 || r.K > MaxK {
+		return fmt.Errorf("%w: k must be between 1 and %d, got %d", ErrInvalid, MaxK, r.K)
+	}
+	switch r.Method {
+	case "", "bm25":
+	default:
+		return fmt.Errorf("%w: method must be empty or \"bm25\", got %q", ErrInvalid, r.Method)
+	}
+	return nil
+}
+
+// Recall ranks stored memories for a prompt.
+func (e *Engine) Recall(req RecallRequest) ([]Hit, error) {
+	if err := req.normalize(); err != nil {
+		return nil, err
+	}
+	q := e.parseQuery(req)
+	if len(q.weights) == 0 {
+		return []Hit{}, nil
+	}
+	var hits []Hit
+	if req.Method == "bm25" {
+		hits = e.rankBaseline(q, req)
+	} else {
+		hits = e.rank(q, req)
+	}
+	if hits == nil {
+		hits = []Hit{}
+	}
+	return hits, nil
+}
+
+// scores returns a zeroed scratch array for index slots.
+func (e *Engine) scoresFor(n int) []float64 {
+	if cap(e.scratch) < n {
+		e.scratch = make([]float64, n)
+	}
+	s := e.scratch[:n]
+	clear(s)
+	return s
+}
+
+// rankBaseline is plain BM25 over the unit's documents: the same analyzer,
+// no extras. The bench reports it beside the full method.
+func (e *Engine) rankBaseline(q *query, req RecallRequest) []Hit {
+	if req.Unit == UnitSession {
+		sc := make([]float64, e.sessIdx.Slots())
+		e.sessIdx.Score(q.weights, sc)
+		return e.topSessions(sc, req.K, nil)
+	}
+	sc := e.scoresFor(e.turnIdx.Slots())
+	e.turnIdx.Score(q.weights, sc)
+	return e.topTurns(sc, req, nil)
+}
+
+type scored struct {
+	slot  int32
+	score float64
+}
+
+// top returns the k best slots with positive score, best first, ties broken
+// by slot for determinism.
+func top(sc []float64, k int, keep func(int32) bool) []scored {
+	var out []scored
+	for i, s := range sc {
+		if s <= 0 || (keep != nil && !keep(int32(i))) {
+			continue
+		}
+		out = append(out, scored{int32(i), s})
+	}
+	slices.SortFunc(out, func(a, b scored) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.slot, b.slot)
+	})
+	if len(out) > k {
+		out = out[:k]
+	}
+	return out
+}
+
+func (e *Engine) topTurns(sc []float64, req RecallRequest, why func(*turn) []string) []Hit {
+	keep := func(d int32) bool {
+		t := e.turnBySlot[d]
+		return t != nil && (req.Role == "" || t.Role == req.Role)
+	}
+	var hits []Hit
+	for _, s := range top(sc, req.K, keep) {
+		t := e.turnBySlot[s.slot]
+		h := Hit{ID: t.ID, Session: t.Session, Role: string(t.Role), Time: t.Time, Score: s.score, Text: t.Text}
+		if why != nil {
+			h.Why = why(t)
+		}
+		hits = append(hits, h)
+	}
+	return hits
+}
+
+func (e *Engine) topSessions(sc []float64, k int, why func(*session) []string) []Hit {
+	keep := func(d int32) bool { return int(d) < len(e.sessBySlot) && e.sessBySlot[d] != nil }
+	var hits []Hit
+	for _, s := range top(sc, k, keep) {
+		ss := e.sessBySlot[s.slot]
+		h := Hit{ID: ss.ID, Time: ss.Start, Score: s.score, Text: ss.Title}
+		if why != nil {
+			h.Why = why(ss)
+		}
+		hits = append(hits, h)
+	}
+	return hits
+}

@@ -1,0 +1,192 @@
+// Package model holds Confidant's data model: the records the engine stores,
+// exports and syncs. It has no behaviour beyond validation, so every other
+// package (index, extraction, snapshot, wasm ABI) can share it without cycles.
+//
+// Times are UTC and serialised as RFC 3339. Ids are opaque strings chosen by
+// the caller (turns, sessions) or derived deterministically by the engine
+// (facts), which is what makes ingest idempotent.
+package model
+
+import (
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
+
+// Role says who wrote a turn.
+type Role string
+
+// The two roles a chat turn can have.
+const (
+	RoleUser      Role = "user"
+	RoleAssistant Role = "assistant"
+)
+
+// Session is one conversation on one chat site.
+type Session struct {
+	ID    string    `json:"id"`
+	Site  string    `json:"site,omitempty"`
+	Title string    `json:"title,omitempty"`
+	Start time.Time `json:"start"`
+}
+
+// Turn is one message in a session. Turns are the units the memory index
+// retrieves.
+type Turn struct {
+	ID      string    `json:"id"`
+	Session string    `json:"session"`
+	Role    Role      `json:"role"`
+	Text    string    `json:"text"`
+	Time    time.Time `json:"time"`
+}
+
+// Category is the life domain a fact belongs to.
+type Category string
+
+// Categories the extractor assigns. Health, finance, beliefs and sexuality
+// are sensitive by default (see security.md).
+const (
+	CatIdentity   Category = "identity"
+	CatLocation   Category = "location"
+	CatWork       Category = "work"
+	CatEducation  Category = "education"
+	CatFamily     Category = "family"
+	CatPets       Category = "pets"
+	CatDiet       Category = "diet"
+	CatHealth     Category = "health"
+	CatPreference Category = "preference"
+	CatHabit      Category = "habit"
+	CatGoal       Category = "goal"
+	CatPlan       Category = "plan"
+	CatFinance    Category = "finance"
+	CatBeliefs    Category = "beliefs"
+	CatOther      Category = "other"
+)
+
+// Categories lists every category in display order.
+var Categories = []Category{
+	CatIdentity, CatLocation, CatWork, CatEducation, CatFamily, CatPets, CatDiet,
+	CatHealth, CatPreference, CatHabit, CatGoal, CatPlan, CatFinance, CatBeliefs, CatOther,
+}
+
+// ValidCategory reports whether c is one of Categories.
+func ValidCategory(c Category) bool {
+	for _, k := range Categories {
+		if k == c {
+			return true
+		}
+	}
+	return false
+}
+
+// Sensitivity says whether a fact may be injected without explicit consent.
+type Sensitivity string
+
+// Sensitivity levels.
+const (
+	Normal    Sensitivity = "normal"
+	Sensitive Sensitivity = "sensitive"
+)
+
+// Fact is something the user said about themselves, resolved to a slot.
+// A slot is single-valued: a newer fact on the same slot supersedes the
+// older one, which is kept with SupersededBy set (never silently deleted).
+// Multi-valued things put their object in the slot ("like:sushi").
+type Fact struct {
+	ID           string      `json:"id"`
+	Slot         string      `json:"slot"`
+	Value        string      `json:"value"`
+	Text         string      `json:"text"` // a readable statement, e.g. "lives in Lisbon"
+	Category     Category    `json:"category"`
+	Sensitivity  Sensitivity `json:"sensitivity"`
+	Confidence   float64     `json:"confidence"`
+	ValidFrom    time.Time   `json:"valid_from"`
+	SupersededBy string      `json:"superseded_by,omitempty"`
+	Sources      []string    `json:"sources,omitempty"` // turn ids
+	Pinned       bool        `json:"pinned,omitempty"`
+	UserEdited   bool        `json:"user_edited,omitempty"`
+}
+
+// Current reports whether the fact has not been superseded.
+func (f *Fact) Current() bool { return f.SupersededBy == "" }
+
+// Settings are the user's engine settings.
+type Settings struct {
+	// TokenBudget caps the injected context block (approximate tokens).
+	TokenBudget int `json:"token_budget"`
+	// MaxMemories caps retrieved episodes in the context block.
+	MaxMemories int `json:"max_memories"`
+	// Consent lists sensitive categories the user allows to be injected.
+	Consent []Category `json:"consent,omitempty"`
+}
+
+// DefaultSettings are used by a fresh store. 300 tokens is about five short
+// memories plus a profile line: enough to personalise, small next to a prompt.
+func DefaultSettings() Settings {
+	return Settings{TokenBudget: 300, MaxMemories: 5}
+}
+
+// Limits on outside input. They bound memory and work per record; a chat
+// message longer than MaxTextBytes is truncated at a rune boundary on ingest.
+const (
+	MaxIDBytes   = 256
+	MaxTextBytes = 64 << 10
+	MaxSiteBytes = 128
+)
+
+// Errors returned by Validate. Callers branch on them with errors.Is.
+var (
+	ErrEmptyID   = errors.New("id is empty")
+	ErrLongID    = fmt.Errorf("id is longer than %d bytes", MaxIDBytes)
+	ErrBadRole   = errors.New(`role must be "user" or "assistant"`)
+	ErrBadUTF8   = errors.New("text is not valid UTF-8")
+	ErrNoSession = errors.New("turn has no session id")
+	ErrNoTime    = errors.New("time is missing")
+)
+
+// ValidateID checks an id's shape.
+func ValidateID(id string) error {
+	switch {
+	case id == "":
+		return ErrEmptyID
+	case len(id) > MaxIDBytes:
+		return ErrLongID
+	case !utf8.ValidString(id):
+		return ErrBadUTF8
+	}
+	return nil
+}
+
+// Validate checks a turn before ingest, returning a wrapped sentinel that
+// names the offending field.
+func (t *Turn) Validate() error {
+	if err := ValidateID(t.ID); err != nil {
+		return fmt.Errorf("turn id: %w", err)
+	}
+	if err := ValidateID(t.Session); err != nil {
+		if errors.Is(err, ErrEmptyID) {
+			return fmt.Errorf("turn %q: %w", t.ID, ErrNoSession)
+		}
+		return fmt.Errorf("turn %q session: %w", t.ID, err)
+	}
+	if t.Role != RoleUser && t.Role != RoleAssistant {
+		return fmt.Errorf("turn %q: %w (got %q)", t.ID, ErrBadRole, t.Role)
+	}
+	if !utf8.ValidString(t.Text) {
+		return fmt.Errorf("turn %q: %w", t.ID, ErrBadUTF8)
+	}
+	if t.Time.IsZero() {
+		return fmt.Errorf("turn %q: %w", t.ID, ErrNoTime)
+	}
+	return nil
+}
+
+// State is everything the engine persists: the unit of snapshot, export and
+// sync. Slices are sorted by id so equal states encode to equal bytes.
+type State struct {
+	Sessions []Session `json:"sessions"`
+	Turns    []Turn    `json:"turns"`
+	Facts    []Fact    `json:"facts"`
+	Settings Settings  `json:"settings"`
+}

@@ -1,0 +1,166 @@
+package host
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/confidant-dev/confidant/core/engine"
+	"github.com/confidant-dev/confidant/core/model"
+	"github.com/confidant-dev/confidant/wasm"
+)
+
+// Caller sends one JSON request to an engine and returns its JSON reply.
+type Caller interface {
+	Call(ctx context.Context, req []byte) ([]byte, error)
+}
+
+// Native is a Caller that runs the engine in this process (no wasm).
+type Native struct {
+	mu sync.Mutex
+	h  *wasm.Handler
+}
+
+// NewNative returns a native engine.
+func NewNative() *Native { return &Native{h: wasm.NewHandler()} }
+
+// Call implements Caller.
+func (n *Native) Call(_ context.Context, req []byte) ([]byte, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.h.Dispatch(req), nil
+}
+
+// Client exposes the engine's ops as Go methods over a Caller.
+type Client struct{ C Caller }
+
+// do marshals req with its op, calls, and decodes the reply into out; an
+// error reply becomes a *wasm.Error.
+func (c Client) do(ctx context.Context, op string, req any, out any) error {
+	body, err := marshalOp(op, req)
+	if err != nil {
+		return err
+	}
+	reply, err := c.C.Call(ctx, body)
+	if err != nil {
+		return err
+	}
+	var env struct {
+		Error *wasm.Error `json:"error"`
+	}
+	if err := json.Unmarshal(reply, &env); err != nil {
+		return fmt.Errorf("%s: malformed reply: %w", op, err)
+	}
+	if env.Error != nil {
+		return env.Error
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(reply, out); err != nil {
+		return fmt.Errorf("%s: decoding reply: %w", op, err)
+	}
+	return nil
+}
+
+// marshalOp encodes req as a JSON object with "op" added.
+func marshalOp(op string, req any) ([]byte, error) {
+	opJSON, _ := json.Marshal(op)
+	if req == nil {
+		return []byte(`{"op":` + string(opJSON) + `}`), nil
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: encoding request: %w", op, err)
+	}
+	if len(b) < 2 || b[0] != '{' {
+		return nil, fmt.Errorf("%s: request must encode as an object", op)
+	}
+	if len(b) == 2 {
+		return []byte(`{"op":` + string(opJSON) + `}`), nil
+	}
+	return append([]byte(`{"op":`+string(opJSON)+`,`), b[1:]...), nil
+}
+
+// Version returns the engine and format versions.
+func (c Client) Version(ctx context.Context) (wasm.VersionReply, error) {
+	var r wasm.VersionReply
+	return r, c.do(ctx, "version", nil, &r)
+}
+
+// Ingest adds sessions and turns.
+func (c Client) Ingest(ctx context.Context, sessions []model.Session, turns []model.Turn) (engine.IngestResult, error) {
+	var r engine.IngestResult
+	return r, c.do(ctx, "ingest", wasm.IngestRequest{Sessions: sessions, Turns: turns}, &r)
+}
+
+// Recall ranks memories for a prompt.
+func (c Client) Recall(ctx context.Context, req engine.RecallRequest) ([]engine.Hit, error) {
+	var r wasm.RecallReply
+	return r.Hits, c.do(ctx, "recall", req, &r)
+}
+
+// Context renders the block to inject for a prompt.
+func (c Client) Context(ctx context.Context, req engine.ContextRequest) (engine.ContextReply, error) {
+	var r engine.ContextReply
+	return r, c.do(ctx, "context", req, &r)
+}
+
+// Facts lists facts.
+func (c Client) Facts(ctx context.Context, f engine.FactFilter) ([]model.Fact, error) {
+	var r wasm.FactsReply
+	return r.Facts, c.do(ctx, "facts.list", f, &r)
+}
+
+// EditFact edits a fact.
+func (c Client) EditFact(ctx context.Context, ed engine.FactEdit) (model.Fact, error) {
+	var r wasm.FactReply
+	return r.Fact, c.do(ctx, "facts.edit", ed, &r)
+}
+
+// PinFact pins or unpins a fact.
+func (c Client) PinFact(ctx context.Context, id string, pinned bool) (model.Fact, error) {
+	var r wasm.FactReply
+	return r.Fact, c.do(ctx, "facts.pin", wasm.PinRequest{ID: id, Pinned: pinned}, &r)
+}
+
+// DeleteFact deletes a fact.
+func (c Client) DeleteFact(ctx context.Context, id string) error {
+	return c.do(ctx, "facts.delete", wasm.IDRequest{ID: id}, nil)
+}
+
+// Forget removes a turn, a session, or everything (exactly one).
+func (c Client) Forget(ctx context.Context, req wasm.ForgetRequest) error {
+	return c.do(ctx, "forget", req, nil)
+}
+
+// Stats returns counts of what is stored.
+func (c Client) Stats(ctx context.Context) (engine.Stats, error) {
+	var r engine.Stats
+	return r, c.do(ctx, "stats", nil, &r)
+}
+
+// Settings returns the settings.
+func (c Client) Settings(ctx context.Context) (model.Settings, error) {
+	var r model.Settings
+	return r, c.do(ctx, "settings.get", nil, &r)
+}
+
+// SetSettings replaces the settings.
+func (c Client) SetSettings(ctx context.Context, s model.Settings) (model.Settings, error) {
+	var r model.Settings
+	return r, c.do(ctx, "settings.set", s, &r)
+}
+
+// Export returns a snapshot of the store.
+func (c Client) Export(ctx context.Context) ([]byte, error) {
+	var r wasm.SnapshotData
+	return r.Data, c.do(ctx, "snapshot.export", nil, &r)
+}
+
+// Import replaces the store with a snapshot.
+func (c Client) Import(ctx context.Context, data []byte) (engine.Stats, error) {
+	var r engine.Stats
+	return r, c.do(ctx, "snapshot.import", wasm.SnapshotData{Data: data}, &r)
+}

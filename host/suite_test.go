@@ -1,0 +1,244 @@
+package host_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/confidant-dev/confidant/core/engine"
+	"github.com/confidant-dev/confidant/core/model"
+	"github.com/confidant-dev/confidant/host"
+	"github.com/confidant-dev/confidant/wasm"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var t0 = time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
+
+func turn(sess, id string, role model.Role, text string, at time.Time) model.Turn {
+	return model.Turn{ID: id, Session: sess, Role: role, Text: text, Time: at}
+}
+
+// sample is a small history: three sessions on different topics.
+func sample() []model.Turn {
+	return []model.Turn{
+		turn("s1", "s1-1", model.RoleUser, "I adopted a border collie puppy named Pixel last week.", t0),
+		turn("s1", "s1-2", model.RoleAssistant, "Congratulations! Border collies need lots of exercise.", t0.Add(time.Minute)),
+		turn("s2", "s2-1", model.RoleUser, "Can you help me plan a vegetarian lasagna for Sunday dinner?", t0.AddDate(0, 0, 7)),
+		turn("s2", "s2-2", model.RoleAssistant, "Sure: layer ricotta, spinach and roasted zucchini.", t0.AddDate(0, 0, 7).Add(time.Minute)),
+		turn("s3", "s3-1", model.RoleUser, "My flight to Tokyo for the conference leaves on April 12.", t0.AddDate(0, 0, 14)),
+	}
+}
+
+func ingestSample(t *testing.T, c host.Client) {
+	res, err := c.Ingest(context.Background(), nil, sample())
+	require.NoError(t, err)
+	require.Equal(t, 5, res.Added)
+}
+
+func ids(hits []engine.Hit) []string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+func TestIngestIsIdempotent(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		ingestSample(t, c)
+		res, err := c.Ingest(ctx, nil, sample())
+		require.NoError(t, err)
+		assert.Equal(t, 0, res.Added)
+		assert.Equal(t, 5, res.Skipped)
+		st, err := c.Stats(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 5, st.Turns)
+		assert.Equal(t, 3, st.Sessions)
+		assert.Equal(t, 3, st.UserTurns)
+	})
+}
+
+func TestIngestRejectsBadBatchWhole(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		bad := sample()
+		bad[3].Role = "system"
+		_, err := c.Ingest(ctx, nil, bad)
+		var we *wasm.Error
+		require.True(t, errors.As(err, &we), "want a wasm.Error, got %v", err)
+		assert.Equal(t, wasm.CodeInvalid, we.Code)
+		assert.Contains(t, we.Message, "role")
+		st, err := c.Stats(ctx)
+		require.NoError(t, err)
+		assert.Zero(t, st.Turns, "a rejected batch must change nothing")
+	})
+}
+
+func TestRecallFindsTheRelevantTurn(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		ingestSample(t, c)
+		hits, err := c.Recall(ctx, engine.RecallRequest{Text: "what is my dog's name?", Time: t0.AddDate(0, 1, 0), K: 3})
+		require.NoError(t, err)
+		require.NotEmpty(t, hits)
+		assert.Equal(t, "s1-1", hits[0].ID)
+		hits, err = c.Recall(ctx, engine.RecallRequest{Text: "when is my flight to Tokyo?", Unit: engine.UnitSession, K: 1})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"s3"}, ids(hits))
+	})
+}
+
+func TestRecallRoleFilter(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ingestSample(t, c)
+		hits, err := c.Recall(context.Background(), engine.RecallRequest{Text: "border collie exercise", Role: model.RoleUser, K: 10})
+		require.NoError(t, err)
+		for _, h := range hits {
+			assert.Equal(t, "user", h.Role)
+		}
+		assert.NotContains(t, ids(hits), "s1-2")
+	})
+}
+
+func TestForgetTurnRemovesItEverywhere(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		ingestSample(t, c)
+		require.NoError(t, c.Forget(ctx, wasm.ForgetRequest{Turn: "s3-1"}))
+		for _, unit := range []engine.Unit{engine.UnitTurn, engine.UnitSession} {
+			hits, err := c.Recall(ctx, engine.RecallRequest{Text: "flight Tokyo conference", Unit: unit})
+			require.NoError(t, err)
+			assert.NotContains(t, ids(hits), "s3-1")
+			if unit == engine.UnitSession {
+				assert.NotContains(t, ids(hits), "s3", "the session document must lose the turn's terms")
+			}
+		}
+		err := c.Forget(ctx, wasm.ForgetRequest{Turn: "s3-1"})
+		var we *wasm.Error
+		require.True(t, errors.As(err, &we))
+		assert.Equal(t, wasm.CodeNotFound, we.Code)
+	})
+}
+
+func TestForgetSessionAndAll(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		ingestSample(t, c)
+		require.NoError(t, c.Forget(ctx, wasm.ForgetRequest{Session: "s1"}))
+		st, err := c.Stats(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 3, st.Turns)
+		assert.Equal(t, 2, st.Sessions)
+		require.NoError(t, c.Forget(ctx, wasm.ForgetRequest{All: true}))
+		st, err = c.Stats(ctx)
+		require.NoError(t, err)
+		assert.Zero(t, st.Turns)
+		assert.Error(t, c.Forget(ctx, wasm.ForgetRequest{}), "forget with nothing named is refused")
+	})
+}
+
+func TestSnapshotRoundTrip(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		ingestSample(t, c)
+		data, err := c.Export(ctx)
+		require.NoError(t, err)
+		fresh := engines["native"](t)
+		st, err := fresh.Import(ctx, data)
+		require.NoError(t, err)
+		assert.Equal(t, 5, st.Turns)
+		a, err := c.Recall(ctx, engine.RecallRequest{Text: "vegetarian lasagna", Time: t0})
+		require.NoError(t, err)
+		b, err := fresh.Recall(ctx, engine.RecallRequest{Text: "vegetarian lasagna", Time: t0})
+		require.NoError(t, err)
+		assert.Equal(t, ids(a), ids(b))
+	})
+}
+
+func TestImportOfGarbageChangesNothing(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		ingestSample(t, c)
+		_, err := c.Import(ctx, []byte("definitely not a snapshot"))
+		var we *wasm.Error
+		require.True(t, errors.As(err, &we))
+		assert.Equal(t, wasm.CodeInvalid, we.Code)
+		st, err := c.Stats(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 5, st.Turns)
+	})
+}
+
+func TestSettingsValidated(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		s, err := c.Settings(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 300, s.TokenBudget)
+		s.TokenBudget = 10
+		_, err = c.SetSettings(ctx, s)
+		assert.ErrorContains(t, err, "token_budget")
+		s.TokenBudget = 500
+		got, err := c.SetSettings(ctx, s)
+		require.NoError(t, err)
+		assert.Equal(t, 500, got.TokenBudget)
+	})
+}
+
+func TestContextIsWrappedAndBudgeted(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		ingestSample(t, c)
+		r, err := c.Context(ctx, engine.ContextRequest{Text: "how much exercise does my border collie need?", Time: t0.AddDate(0, 1, 0)})
+		require.NoError(t, err)
+		require.NotEmpty(t, r.Items)
+		assert.Contains(t, r.Text, engine.MarkerBegin)
+		assert.Contains(t, r.Text, engine.MarkerEnd)
+		assert.LessOrEqual(t, r.Tokens, 300)
+		assert.Equal(t, "", engine.StripContext(r.Text), "capture strips the whole block")
+		small, err := c.Context(ctx, engine.ContextRequest{Text: "border collie exercise", Budget: 60})
+		require.NoError(t, err)
+		assert.LessOrEqual(t, small.Tokens, 60)
+	})
+}
+
+func TestInjectedBlockIsNotLearnedBack(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		ingestSample(t, c)
+		r, err := c.Context(ctx, engine.ContextRequest{Text: "border collie puppy"})
+		require.NoError(t, err)
+		require.NotEmpty(t, r.Text)
+		_, err = c.Ingest(ctx, nil, []model.Turn{turn("s9", "s9-1", model.RoleUser, r.Text+"\nWhat tricks can I teach?", t0.AddDate(0, 2, 0))})
+		require.NoError(t, err)
+		hits, err := c.Recall(ctx, engine.RecallRequest{Text: "Pixel border collie puppy adopted", K: 10})
+		require.NoError(t, err)
+		for _, h := range hits {
+			if h.ID == "s9-1" {
+				assert.NotContains(t, h.Text, "Pixel", "the injected block must be stripped before storing")
+			}
+		}
+	})
+}
+
+func TestMalformedRequestsGetSpecificErrors(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		for _, tc := range []struct{ req, code, msg string }{
+			{`not json`, wasm.CodeBadRequest, "not a JSON object"},
+			{`{}`, wasm.CodeBadRequest, "request has no"},
+			{`{"op":"fly"}`, wasm.CodeBadRequest, "unknown op"},
+			{`{"op":"recall","text":"x","bogus":1}`, wasm.CodeBadRequest, "bogus"},
+			{`{"op":"recall","text":"x","k":100000}`, wasm.CodeInvalid, "k must be"},
+			{`{"op":"facts.delete","id":"nope"}`, wasm.CodeNotFound, "nope"},
+		} {
+			reply, err := c.C.Call(ctx, []byte(tc.req))
+			require.NoError(t, err)
+			assert.Contains(t, string(reply), `"code":"`+tc.code+`"`, tc.req)
+			assert.Contains(t, string(reply), tc.msg, tc.req)
+		}
+	})
+}

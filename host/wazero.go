@@ -1,0 +1,118 @@
+// Package host runs Confidant's engine from Go: through the built .wasm
+// under wazero (the same file the extension ships), or natively through
+// package wasm's dispatcher. Client exposes every op as a Go method over
+// either transport, so one test suite and one CLI exercise both.
+package host
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+)
+
+// Runtime holds a compiled engine module; each Instance is an independent
+// engine (its own memory store).
+type Runtime struct {
+	rt  wazero.Runtime
+	mod wazero.CompiledModule
+}
+
+// NewRuntime compiles the module with wazero's optimizing compiler. If
+// cacheDir is not empty, compiled code is cached there (a cold compile
+// takes most of a second; a warm one a few tens of milliseconds).
+func NewRuntime(ctx context.Context, wasmBytes []byte, cacheDir string) (*Runtime, error) {
+	cfg := wazero.NewRuntimeConfigCompiler()
+	if cacheDir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(cacheDir)
+		if err != nil {
+			return nil, fmt.Errorf("wasm cache %s: %w", cacheDir, err)
+		}
+		cfg = cfg.WithCompilationCache(cache)
+	}
+	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("wasi: %w", err)
+	}
+	mod, err := rt.CompileModule(ctx, wasmBytes)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("compiling engine module: %w", err)
+	}
+	for _, name := range []string{"alloc", "free", "call", "_initialize"} {
+		if _, ok := mod.ExportedFunctions()[name]; !ok {
+			rt.Close(ctx)
+			return nil, fmt.Errorf("engine module does not export %q: not a Confidant reactor", name)
+		}
+	}
+	return &Runtime{rt: rt, mod: mod}, nil
+}
+
+// LoadRuntime reads a .wasm file and compiles it (see NewRuntime).
+func LoadRuntime(ctx context.Context, path, cacheDir string) (*Runtime, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading engine module: %w", err)
+	}
+	return NewRuntime(ctx, b, cacheDir)
+}
+
+// Close releases the runtime and every instance.
+func (r *Runtime) Close(ctx context.Context) error { return r.rt.Close(ctx) }
+
+// Instance is one engine inside the wasm module. Calls are serialised.
+type Instance struct {
+	mu                sync.Mutex
+	mod               api.Module
+	alloc, free, call api.Function
+}
+
+// Instance starts a fresh engine.
+func (r *Runtime) Instance(ctx context.Context) (*Instance, error) {
+	cfg := wazero.NewModuleConfig().WithName("").WithStartFunctions("_initialize").
+		WithSysWalltime().WithSysNanotime().WithRandSource(randReader{})
+	m, err := r.rt.InstantiateModule(ctx, r.mod, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("starting engine module: %w", err)
+	}
+	return &Instance{mod: m, alloc: m.ExportedFunction("alloc"), free: m.ExportedFunction("free"),
+		call: m.ExportedFunction("call")}, nil
+}
+
+// Close stops the instance.
+func (i *Instance) Close(ctx context.Context) error { return i.mod.Close(ctx) }
+
+// ErrModule reports a broken module contract (bad pointer, trap).
+var ErrModule = errors.New("engine module failed")
+
+// Call sends one JSON request and returns the JSON reply.
+func (i *Instance) Call(ctx context.Context, req []byte) ([]byte, error) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	res, err := i.alloc.Call(ctx, uint64(len(req)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: alloc: %w", ErrModule, err)
+	}
+	p := uint32(res[0])
+	defer i.free.Call(ctx, uint64(p))
+	if !i.mod.Memory().Write(p, req) {
+		return nil, fmt.Errorf("%w: request buffer out of range", ErrModule)
+	}
+	res, err = i.call.Call(ctx, uint64(p), uint64(len(req)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: call: %w", ErrModule, err)
+	}
+	rp, rn := uint32(res[0]>>32), uint32(res[0])
+	defer i.free.Call(ctx, uint64(rp))
+	out, ok := i.mod.Memory().Read(rp, rn)
+	if !ok {
+		return nil, fmt.Errorf("%w: reply buffer out of range", ErrModule)
+	}
+	return append([]byte(nil), out...), nil
+}

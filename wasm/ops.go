@@ -1,0 +1,269 @@
+// Package wasm is Confidant's ABI: JSON requests in, JSON replies out. The
+// reactor in wasm/reactor exports it to a WebAssembly host; the CLI's
+// --native mode and the tests call Dispatch directly, so both paths run the
+// same code.
+//
+// # Wire protocol
+//
+// A request is one JSON object {"op": NAME, ...fields}. A reply is a JSON
+// object: the op's result, or {"error": {"code": CODE, "message": TEXT}}.
+// Unknown fields are refused. Codes: bad_request (malformed JSON, unknown op
+// or field), invalid (a value out of range), not_found, too_large, internal
+// (a bug: a recovered panic).
+//
+// # Ops and their schemas
+//
+//	op               request fields                                  reply
+//	version          -                                               {"version", "analyzer", "snapshot"}
+//	ingest           sessions?: [Session], turns: [Turn]             {"added", "skipped", "facts", "redacted"}
+//	recall           text, time?, unit?, k?, role?, method?, disable? {"hits": [Hit]}
+//	context          text, time?, budget?                            {"text", "items": [Item], "tokens"}
+//	facts.list       category?, superseded?, query?                  {"facts": [Fact]}
+//	facts.edit       id, value?, text?, category?, sensitivity?, pinned? {"fact": Fact}
+//	facts.pin        id, pinned                                      {"fact": Fact}
+//	facts.delete     id                                              {"ok": true}
+//	forget           turn? | session? | all?: true (exactly one)     {"ok": true}
+//	stats            -                                               Stats
+//	settings.get     -                                               Settings
+//	settings.set     token_budget, max_memories, consent?            Settings
+//	snapshot.export  -                                               {"data": base64 snapshot}
+//	snapshot.import  data: base64 snapshot                           Stats (replaces the store)
+//
+// Session = {id, site?, title?, start?}; Turn = {id, session, role, text,
+// time}; times are RFC 3339. The Go types below are the schema.
+package wasm
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/confidant-dev/confidant/core/engine"
+	"github.com/confidant-dev/confidant/core/model"
+)
+
+// MaxRequestBytes bounds one request (a batch ingest of a few thousand turns
+// fits; larger imports are split by the host).
+const MaxRequestBytes = 64 << 20
+
+// Error codes.
+const (
+	CodeBadRequest = "bad_request"
+	CodeInvalid    = "invalid"
+	CodeNotFound   = "not_found"
+	CodeTooLarge   = "too_large"
+	CodeInternal   = "internal"
+)
+
+// Error is the error member of a failed reply.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Request schemas.
+type (
+	// IngestRequest adds sessions and turns.
+	IngestRequest struct {
+		Op       string          `json:"op,omitempty"`
+		Sessions []model.Session `json:"sessions,omitempty"`
+		Turns    []model.Turn    `json:"turns"`
+	}
+	// RecallRequest asks for ranked memories.
+	RecallRequest struct {
+		Op string `json:"op,omitempty"`
+		engine.RecallRequest
+	}
+	// ContextRequest asks for the block to inject for a prompt.
+	ContextRequest struct {
+		Op string `json:"op,omitempty"`
+		engine.ContextRequest
+	}
+	// FactsListRequest filters facts.
+	FactsListRequest struct {
+		Op string `json:"op,omitempty"`
+		engine.FactFilter
+	}
+	// FactEditRequest edits a fact.
+	FactEditRequest struct {
+		Op string `json:"op,omitempty"`
+		engine.FactEdit
+	}
+	// SettingsRequest replaces the settings.
+	SettingsRequest struct {
+		Op string `json:"op,omitempty"`
+		model.Settings
+	}
+	// Empty is a request without fields.
+	Empty struct {
+		Op string `json:"op,omitempty"`
+	}
+	// IDRequest names one record.
+	IDRequest struct {
+		Op string `json:"op,omitempty"`
+		ID string `json:"id"`
+	}
+	// PinRequest pins or unpins a fact.
+	PinRequest struct {
+		Op     string `json:"op,omitempty"`
+		ID     string `json:"id"`
+		Pinned bool   `json:"pinned"`
+	}
+	// ForgetRequest names what to forget: exactly one field.
+	ForgetRequest struct {
+		Op      string `json:"op,omitempty"`
+		Turn    string `json:"turn,omitempty"`
+		Session string `json:"session,omitempty"`
+		All     bool   `json:"all,omitempty"`
+	}
+	// SnapshotData carries a snapshot as base64 (encoding/json's []byte).
+	SnapshotData struct {
+		Op   string `json:"op,omitempty"`
+		Data []byte `json:"data"`
+	}
+)
+
+// Reply schemas.
+type (
+	// RecallReply lists hits, best first.
+	RecallReply struct {
+		Hits []engine.Hit `json:"hits"`
+	}
+	// FactsReply lists facts.
+	FactsReply struct {
+		Facts []model.Fact `json:"facts"`
+	}
+	// FactReply returns one fact.
+	FactReply struct {
+		Fact model.Fact `json:"fact"`
+	}
+	// OK acknowledges an op without a result.
+	OK struct {
+		OK bool `json:"ok"`
+	}
+	// VersionReply names the engine and format versions.
+	VersionReply struct {
+		Version  string `json:"version"`
+		Analyzer int    `json:"analyzer"`
+		Snapshot int    `json:"snapshot"`
+	}
+)
+
+// Version is the engine version reported by the version op.
+const Version = "0.1.0"
+
+// Handler serves requests against one engine.
+type Handler struct {
+	E *engine.Engine
+}
+
+// NewHandler returns a handler over a fresh engine.
+func NewHandler() *Handler { return &Handler{E: engine.New()} }
+
+type op func(h *Handler, body []byte) (any, error)
+
+var ops = map[string]op{
+	"version":         func(h *Handler, b []byte) (any, error) { return h.version(b) },
+	"ingest":          func(h *Handler, b []byte) (any, error) { return h.ingest(b) },
+	"recall":          func(h *Handler, b []byte) (any, error) { return h.recall(b) },
+	"context":         func(h *Handler, b []byte) (any, error) { return h.context(b) },
+	"facts.list":      func(h *Handler, b []byte) (any, error) { return h.factsList(b) },
+	"facts.edit":      func(h *Handler, b []byte) (any, error) { return h.factsEdit(b) },
+	"facts.pin":       func(h *Handler, b []byte) (any, error) { return h.factsPin(b) },
+	"facts.delete":    func(h *Handler, b []byte) (any, error) { return h.factsDelete(b) },
+	"forget":          func(h *Handler, b []byte) (any, error) { return h.forget(b) },
+	"stats":           func(h *Handler, b []byte) (any, error) { return h.stats(b) },
+	"settings.get":    func(h *Handler, b []byte) (any, error) { return h.settingsGet(b) },
+	"settings.set":    func(h *Handler, b []byte) (any, error) { return h.settingsSet(b) },
+	"snapshot.export": func(h *Handler, b []byte) (any, error) { return h.snapshotExport(b) },
+	"snapshot.import": func(h *Handler, b []byte) (any, error) { return h.snapshotImport(b) },
+}
+
+// Ops lists the op names (for documentation and tests).
+func Ops() []string {
+	out := make([]string, 0, len(ops))
+	for k := range ops {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Dispatch runs one request and returns its JSON reply. It never panics:
+// a panic inside an op becomes an "internal" error reply.
+func (h *Handler) Dispatch(req []byte) (reply []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			reply = encodeError(&Error{Code: CodeInternal, Message: fmt.Sprintf("internal error: %v", r)})
+		}
+	}()
+	res, err := h.dispatch(req)
+	if err != nil {
+		return encodeError(toError(err))
+	}
+	out, err := json.Marshal(res)
+	if err != nil {
+		return encodeError(&Error{Code: CodeInternal, Message: "encoding reply: " + err.Error()})
+	}
+	return out
+}
+
+func (h *Handler) dispatch(req []byte) (any, error) {
+	if len(req) > MaxRequestBytes {
+		return nil, &Error{Code: CodeTooLarge, Message: fmt.Sprintf("request is %d bytes; the limit is %d", len(req), MaxRequestBytes)}
+	}
+	var env struct {
+		Op string `json:"op,omitempty"`
+	}
+	if err := json.Unmarshal(req, &env); err != nil {
+		return nil, badRequest("request is not a JSON object: %v", err)
+	}
+	if env.Op == "" {
+		return nil, badRequest(`request has no "op"`)
+	}
+	fn, ok := ops[env.Op]
+	if !ok {
+		return nil, badRequest("unknown op %q", env.Op)
+	}
+	return fn(h, req)
+}
+
+func badRequest(format string, args ...any) *Error {
+	return &Error{Code: CodeBadRequest, Message: fmt.Sprintf(format, args...)}
+}
+
+// decode reads the request into v, refusing unknown fields. Every request
+// type has an Op field so that the envelope's "op" member is accepted.
+func decode(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest("%v", err)
+	}
+	if dec.More() {
+		return badRequest("trailing data after the request object")
+	}
+	return nil
+}
+
+func toError(err error) *Error {
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+		return e
+	case errors.Is(err, engine.ErrNotFound):
+		return &Error{Code: CodeNotFound, Message: err.Error()}
+	case errors.Is(err, engine.ErrInvalid):
+		return &Error{Code: CodeInvalid, Message: err.Error()}
+	}
+	return &Error{Code: CodeInvalid, Message: err.Error()}
+}
+
+func encodeError(e *Error) []byte {
+	b, _ := json.Marshal(struct {
+		Error *Error `json:"error"`
+	}{e})
+	return b
+}

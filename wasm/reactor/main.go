@@ -1,0 +1,54 @@
+//go:build wasip1
+
+// Command reactor is the WebAssembly module Confidant ships: a WASI reactor
+// exporting alloc, free and call (see package wasm for the protocol).
+//
+// Memory contract: alloc returns a buffer the host writes a request into;
+// call reads it and returns ptr<<32|len of a reply buffer; the host copies
+// the reply out and frees both. Every live buffer is kept in a map so Go's
+// garbage collector does not reclaim memory the host still points at.
+package main
+
+import (
+	"unsafe"
+
+	"github.com/confidant-dev/confidant/wasm"
+)
+
+var (
+	handler = wasm.NewHandler()
+	live    = map[uint32][]byte{}
+)
+
+func main() {}
+
+//go:wasmexport alloc
+func alloc(size uint32) uint32 {
+	if size == 0 {
+		size = 1
+	}
+	buf := make([]byte, size)
+	p := uint32(uintptr(unsafe.Pointer(&buf[0])))
+	live[p] = buf
+	return p
+}
+
+//go:wasmexport free
+func free(p uint32) { delete(live, p) }
+
+//go:wasmexport call
+func call(p, n uint32) uint64 {
+	buf, ok := live[p]
+	var reply []byte
+	if !ok || int(n) > len(buf) {
+		reply = []byte(`{"error":{"code":"bad_request","message":"call: pointer was not returned by alloc or length exceeds its buffer"}}`)
+	} else {
+		reply = handler.Dispatch(buf[:n])
+	}
+	if len(reply) == 0 {
+		reply = []byte("{}")
+	}
+	rp := uint32(uintptr(unsafe.Pointer(&reply[0])))
+	live[rp] = reply
+	return uint64(rp)<<32 | uint64(len(reply))
+}
