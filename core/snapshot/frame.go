@@ -1,0 +1,222 @@
+package snapshot
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Version is the format version this package writes, and the only one it
+// reads.
+const Version = 1
+
+// Limits a decoder enforces before allocating. A caller can rely on them to
+// bound the memory one snapshot takes: the input and its decompressed content
+// are each at most MaxSize, and the decoded state holds every string inside
+// one copy of the content plus at most about 16 bytes of record structs per
+// content byte (the ratio of a minimal turn's size in memory to its size on
+// the wire; realistic snapshots, dominated by text, stay near 1×).
+const (
+	// MaxSize caps the snapshot and its decompressed content: 256 MiB, about
+	// 600,000 chat turns of ordinary length.
+	MaxSize = 256 << 20
+	// MaxWindow caps the zstd window a decoder accepts (and so the history
+	// it keeps); the encoder uses a smaller one.
+	MaxWindow = 8 << 20
+)
+
+const (
+	headerSize   = 6 // magic, version, flags
+	encodeWindow = 4 << 20
+)
+
+var magic = []byte("CFDS")
+
+// The zstd encoder and decoder are built once, on first use: building them
+// allocates tables. Both are safe for concurrent use, and use one goroutine
+// each so they behave the same under wasm.
+var (
+	encOnce sync.Once
+	enc     *zstd.Encoder
+	encErr  error
+
+	decOnce sync.Once
+	dec     *zstd.Decoder
+	decErr  error
+)
+
+func encoder() (*zstd.Encoder, error) {
+	encOnce.Do(func() {
+		enc, encErr = zstd.NewWriter(nil,
+			zstd.WithEncoderConcurrency(1),
+			zstd.WithEncoderLevel(zstd.SpeedDefault),
+			zstd.WithWindowSize(encodeWindow),
+			zstd.WithEncoderCRC(false), // the body has its own CRC-32C
+		)
+		if encErr != nil {
+			encErr = fmt.Errorf("snapshot: zstd encoder: %w", encErr)
+		}
+	})
+	return enc, encErr
+}
+
+func decoder() (*zstd.Decoder, error) {
+	decOnce.Do(func() {
+		dec, decErr = zstd.NewReader(nil,
+			zstd.WithDecoderConcurrency(1),
+			zstd.WithDecoderMaxMemory(MaxSize),
+			zstd.WithDecoderMaxWindow(MaxWindow),
+		)
+		if decErr != nil {
+			decErr = fmt.Errorf("snapshot: zstd decoder: %w", decErr)
+		}
+	})
+	return dec, decErr
+}
+
+// openHeader checks the header of b and returns the zstd frame after it.
+func openHeader(b []byte) ([]byte, error) {
+	n := min(len(b), len(magic))
+	if string(b[:n]) != string(magic[:n]) {
+		return nil, failf(ErrMagic, "header", "magic %q", b[:n])
+	}
+	if len(b) < headerSize {
+		return nil, failf(ErrTruncated, "header", "%d of %d bytes", len(b), headerSize)
+	}
+	if v := b[4]; v != Version {
+		return nil, failf(ErrVersion, "header", "version %d, this reader knows %d", v, Version)
+	}
+	if f := b[5]; f != 0 {
+		return nil, failf(ErrVersion, "header", "unknown flags %#02x", f)
+	}
+	return b[headerSize:], nil
+}
+
+// decompress returns the content of the single zstd frame that must make up
+// all of frame.
+func decompress(frame []byte) ([]byte, error) {
+	end, size, err := walkFrame(frame)
+	if err != nil {
+		return nil, err
+	}
+	if end < len(frame) {
+		return nil, failf(ErrTrailing, "frame", "%d bytes after the zstd frame", len(frame)-end)
+	}
+	var dst []byte
+	if size >= 0 {
+		if size > MaxSize {
+			return nil, failf(ErrTooLarge, "frame", "content size %d, more than %d", size, MaxSize)
+		}
+		dst = make([]byte, 0, size)
+	}
+	d, err := decoder()
+	if err != nil {
+		return nil, err
+	}
+	content, err := d.DecodeAll(frame, dst)
+	switch {
+	case errors.Is(err, zstd.ErrDecoderSizeExceeded), errors.Is(err, zstd.ErrWindowSizeExceeded):
+		return nil, fail(ErrTooLarge, "frame", err)
+	case err != nil:
+		return nil, fail(ErrCorrupt, "frame", err)
+	}
+	return content, nil
+}
+
+// zstd frame layout (RFC 8878, section 3.1.1).
+const (
+	zstdMagic         = 0xFD2FB528
+	fhdSingleSegment  = 1 << 5
+	fhdReserved       = 1 << 3
+	fhdChecksum       = 1 << 2
+	fhdDictID         = 3
+	blockTypeReserved = 3
+	blockTypeRLE      = 1
+)
+
+// walkFrame finds the end of the zstd frame at the start of b without
+// decompressing it: the header, then each block by its declared size, then
+// the optional checksum. size is the declared content size, or -1. It
+// refuses dictionaries (the format uses none) and reserved bits.
+func walkFrame(b []byte) (end int, size int64, err error) {
+	const where = "frame"
+	if len(b) < 4 {
+		var m [4]byte
+		binary.LittleEndian.PutUint32(m[:], zstdMagic)
+		if string(b) == string(m[:len(b)]) {
+			return 0, 0, failf(ErrTruncated, where, "%d bytes, no zstd frame", len(b))
+		}
+		return 0, 0, failf(ErrCorrupt, where, "not a zstd frame")
+	}
+	if binary.LittleEndian.Uint32(b) != zstdMagic {
+		return 0, 0, failf(ErrCorrupt, where, "not a zstd frame")
+	}
+	if len(b) < 5 {
+		return 0, 0, failf(ErrTruncated, where, "frame header cut short")
+	}
+	fhd := b[4]
+	if fhd&fhdReserved != 0 {
+		return 0, 0, failf(ErrCorrupt, where, "reserved frame header bit set")
+	}
+	if fhd&fhdDictID != 0 {
+		return 0, 0, failf(ErrCorrupt, where, "zstd dictionary not allowed")
+	}
+	p := 5
+	if fhd&fhdSingleSegment == 0 {
+		p++ // window descriptor
+	}
+	fcsBytes := [4]int{0, 2, 4, 8}[fhd>>6]
+	if fcsBytes == 0 && fhd&fhdSingleSegment != 0 {
+		fcsBytes = 1
+	}
+	if len(b) < p+fcsBytes {
+		return 0, 0, failf(ErrTruncated, where, "frame header cut short")
+	}
+	size = -1
+	switch fcsBytes {
+	case 1:
+		size = int64(b[p])
+	case 2:
+		size = int64(binary.LittleEndian.Uint16(b[p:])) + 256
+	case 4:
+		size = int64(binary.LittleEndian.Uint32(b[p:]))
+	case 8:
+		u := binary.LittleEndian.Uint64(b[p:])
+		if u > MaxSize {
+			return 0, 0, failf(ErrTooLarge, where, "content size %d, more than %d", u, MaxSize)
+		}
+		size = int64(u)
+	}
+	p += fcsBytes
+	for {
+		if len(b)-p < 3 {
+			return 0, 0, failf(ErrTruncated, where, "block header cut short at byte %d", p)
+		}
+		h := uint32(b[p]) | uint32(b[p+1])<<8 | uint32(b[p+2])<<16
+		p += 3
+		n := int(h >> 3)
+		switch (h >> 1) & 3 {
+		case blockTypeRLE:
+			n = 1
+		case blockTypeReserved:
+			return 0, 0, failf(ErrCorrupt, where, "reserved block type at byte %d", p-3)
+		}
+		if len(b)-p < n {
+			return 0, 0, failf(ErrTruncated, where, "block at byte %d needs %d bytes, %d remain", p-3, n, len(b)-p)
+		}
+		p += n
+		if h&1 != 0 {
+			break
+		}
+	}
+	if fhd&fhdChecksum != 0 {
+		if len(b)-p < 4 {
+			return 0, 0, failf(ErrTruncated, where, "frame checksum cut short")
+		}
+		p += 4
+	}
+	return p, size, nil
+}

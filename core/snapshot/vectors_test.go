@@ -1,0 +1,251 @@
+package snapshot
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/confidant-dev/confidant/core/model"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden vectors in testdata/snapshot")
+
+// vectorDir holds the golden vectors, shared with other implementations.
+var vectorDir = filepath.Join("..", "..", "testdata", "snapshot")
+
+const (
+	smallVector = "v1-small.cfds"
+	smallJSON   = "v1-small.json"
+)
+
+// vector is a defect vector: one file with exactly one defect, and the
+// sentinel a decoder must answer with.
+type vector struct {
+	name string
+	desc string
+	want error
+	also error // a model sentinel that matches too, if any
+	make func(t *testing.T, v1 []byte, body []byte) []byte
+}
+
+// reseal returns a snapshot of body with a correct checksum.
+func reseal(t *testing.T, body []byte) []byte {
+	b, err := seal(bytes.Clone(body))
+	require.NoError(t, err)
+	return b
+}
+
+// index returns the offset of the first sub in b, failing if absent.
+func index(t *testing.T, b []byte, sub string) int {
+	i := bytes.Index(b, []byte(sub))
+	require.GreaterOrEqual(t, i, 0, "%q not in body", sub)
+	return i
+}
+
+func setByte(b []byte, i int, v byte) []byte {
+	b = bytes.Clone(b)
+	b[i] = v
+	return b
+}
+
+var vectors = []vector{
+	{"empty.cfds", "zero bytes", ErrTruncated, nil,
+		func(t *testing.T, v1, body []byte) []byte { return []byte{} }},
+	{"bad-magic.cfds", `v1-small with the magic "CFDS" changed to "CFDZ"`, ErrMagic, nil,
+		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 3, 'Z') }},
+	{"unknown-version.cfds", "v1-small with version byte 2", ErrVersion, nil,
+		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 4, 2) }},
+	{"unknown-flags.cfds", "v1-small with flags byte 0x01 (no flag is defined)", ErrVersion, nil,
+		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 5, 1) }},
+	{"truncated-header.cfds", "the first 5 bytes of v1-small: the header is cut", ErrTruncated, nil,
+		func(t *testing.T, v1, body []byte) []byte { return bytes.Clone(v1[:5]) }},
+	{"truncated.cfds", "v1-small without its last 8 bytes: the zstd frame's last block is cut", ErrTruncated, nil,
+		func(t *testing.T, v1, body []byte) []byte { return bytes.Clone(v1[:len(v1)-8]) }},
+	{"trailing-garbage.cfds", `v1-small followed by "garbage"`, ErrTrailing, nil,
+		func(t *testing.T, v1, body []byte) []byte { return append(bytes.Clone(v1), "garbage"...) }},
+	{"content-too-large.cfds", "a valid header, then a zstd frame header declaring MaxSize+1 bytes of content", ErrTooLarge, nil,
+		func(t *testing.T, v1, body []byte) []byte {
+			b := append(bytes.Clone(v1[:headerSize]), 0x28, 0xb5, 0x2f, 0xfd, 0xe0)
+			b = binary.LittleEndian.AppendUint64(b, MaxSize+1)
+			return append(b, 1, 0, 0) // one empty last raw block
+		}},
+	{"flipped-body-bit.cfds", `v1-small's body with "Lisbon" changed to "Misbon" (one bit), the stored CRC-32C kept`, ErrChecksum, nil,
+		func(t *testing.T, v1, body []byte) []byte {
+			b := setByte(body, index(t, body, "Lisbon"), 'M')
+			return wrapT(t, binary.LittleEndian.AppendUint32(b, crcOf(body)))
+		}},
+	{"oversized-count.cfds", "v1-small's body with the fact count set to 2^40, checksum recomputed", ErrTooLarge, nil,
+		func(t *testing.T, v1, body []byte) []byte {
+			small := smallState()
+			noFacts := deepCopy(small)
+			noFacts.Facts = nil
+			prefix, err := appendBody(nil, noFacts)
+			require.NoError(t, err)
+			at := len(prefix) - 1 // the facts count, one byte
+			require.Equal(t, prefix[:at], body[:at])
+			require.Equal(t, byte(len(small.Facts)), body[at])
+			b := binary.AppendUvarint(bytes.Clone(body[:at]), 1<<40)
+			return reseal(t, append(b, body[at+1:]...))
+		}},
+	{"non-minimal-varint.cfds", "v1-small's body with token-budget written d8 84 00 instead of d8 04, checksum recomputed", ErrCorrupt, nil,
+		func(t *testing.T, v1, body []byte) []byte {
+			require.Equal(t, []byte{0xd8, 0x04}, body[:2])
+			return reseal(t, append([]byte{0xd8, 0x84, 0x00}, body[2:]...))
+		}},
+	{"bad-utf8.cfds", `v1-small's body with the first byte of "é" in "café" (turn t-1's text) set to 0xff, checksum recomputed`, ErrCorrupt, model.ErrBadUTF8,
+		func(t *testing.T, v1, body []byte) []byte {
+			return reseal(t, setByte(body, index(t, body, "café")+len("caf"), 0xff))
+		}},
+	{"unsorted-turns.cfds", "v1-small's body with the ids of turns t-1 and t-2 swapped, checksum recomputed", ErrCorrupt, nil,
+		func(t *testing.T, v1, body []byte) []byte {
+			i1, i2 := index(t, body, "\x03t-1"), index(t, body, "\x03t-2")
+			b := setByte(body, i1+3, '2')
+			return reseal(t, setByte(b, i2+3, '1'))
+		}},
+	{"unknown-role.cfds", "v1-small's body with turn t-1's role code set to 7, checksum recomputed", ErrCorrupt, model.ErrBadRole,
+		func(t *testing.T, v1, body []byte) []byte {
+			// The role column follows the last id (t-5) and five session-refs.
+			i := index(t, body, "\x03t-5") + 4 + 5
+			require.Equal(t, []byte{1, 2, 1, 2, 1}, body[i:i+5])
+			return reseal(t, setByte(body, i, 7))
+		}},
+	{"trailing-body.cfds", "v1-small's body followed by one zero byte, checksum recomputed", ErrTrailing, nil,
+		func(t *testing.T, v1, body []byte) []byte { return reseal(t, append(bytes.Clone(body), 0)) }},
+}
+
+func wrapT(t *testing.T, content []byte) []byte {
+	b, err := wrap(content)
+	require.NoError(t, err)
+	return b
+}
+
+func TestVectors(t *testing.T) {
+	small := smallState()
+	body, err := appendBody(nil, small)
+	require.NoError(t, err)
+	if *update {
+		writeVectors(t, small, body)
+	}
+
+	// The directory holds exactly the vectors listed here: a moved
+	// directory or a stale file fails instead of testing nothing.
+	files, err := filepath.Glob(filepath.Join(vectorDir, "*.cfds"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files, "no vectors in %s (run go test ./core/snapshot -update)", vectorDir)
+	var names []string
+	for _, f := range files {
+		names = append(names, filepath.Base(f))
+	}
+	want := []string{smallVector}
+	for _, v := range vectors {
+		want = append(want, v.name)
+	}
+	require.ElementsMatch(t, want, names)
+
+	v1, err := os.ReadFile(filepath.Join(vectorDir, smallVector))
+	require.NoError(t, err)
+	t.Run(smallVector, func(t *testing.T) {
+		js, err := os.ReadFile(filepath.Join(vectorDir, smallJSON))
+		require.NoError(t, err)
+		var expect model.State
+		require.NoError(t, json.Unmarshal(js, &expect))
+		got, err := Unmarshal(v1)
+		require.NoError(t, err)
+		require.Equal(t, normalize(&expect), got)
+		require.Equal(t, normalize(small), got)
+
+		// The body on disk is the canonical body of the expectation.
+		content, err := decompress(v1[headerSize:])
+		require.NoError(t, err)
+		want, err := appendBody(nil, &expect)
+		require.NoError(t, err)
+		require.Equal(t, want, content[:len(content)-4])
+		require.Equal(t, []byte("CFDS\x01\x00"), v1[:headerSize])
+	})
+	for _, v := range vectors {
+		t.Run(v.name, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(vectorDir, v.name))
+			require.NoError(t, err)
+			st, err := Unmarshal(b)
+			require.ErrorIs(t, err, v.want)
+			requireOneSentinel(t, err)
+			if v.also != nil {
+				require.ErrorIs(t, err, v.also)
+			}
+			require.Nil(t, st)
+			st, err = Decode(bytes.NewReader(b))
+			require.ErrorIs(t, err, v.want)
+			require.Nil(t, st)
+		})
+	}
+}
+
+func writeVectors(t *testing.T, small *model.State, body []byte) {
+	require.NoError(t, os.MkdirAll(vectorDir, 0o755))
+	old, err := filepath.Glob(filepath.Join(vectorDir, "*.cfds"))
+	require.NoError(t, err)
+	for _, f := range old {
+		require.NoError(t, os.Remove(f))
+	}
+	v1, err := Marshal(small)
+	require.NoError(t, err)
+	write := func(name string, b []byte) {
+		require.NoError(t, os.WriteFile(filepath.Join(vectorDir, name), b, 0o644))
+	}
+	write(smallVector, v1)
+	js, err := json.MarshalIndent(normalize(small), "", "  ")
+	require.NoError(t, err)
+	write(smallJSON, append(js, '\n'))
+
+	var readme strings.Builder
+	readme.WriteString(`# Snapshot vectors
+
+Golden files for the snapshot format (core/snapshot; grammar in its doc.go).
+They are language-neutral: any implementation of the format should pass them.
+Regenerate with ` + "`go test ./core/snapshot -run TestVectors -update`" + `, which also
+rewrites this file; TestVectors fails if a .cfds file here is not listed below.
+
+## Valid
+
+| file | content |
+| --- | --- |
+| ` + smallVector + ` | a version-1 snapshot of a small state: settings with consent, two sessions, five turns (one in a session with no record: an orphan; one with empty text; unicode), four facts (superseded, pinned, user-edited, sensitive, repeated and dangling sources) |
+| ` + smallJSON + ` | the state ` + smallVector + ` must decode to, as model.State JSON (times in UTC, to the millisecond) |
+
+## Defects
+
+Each file has exactly one defect. A decoder must refuse it with the error
+class named (Go: ` + "`errors.Is(err, snapshot.ErrX)`" + `), and with nothing else
+from that list. "Checksum recomputed" means the body was changed and sealed
+again with a correct CRC-32C, so the defect is seen by the body parser.
+
+| file | defect | error |
+| --- | --- | --- |
+`)
+	for _, v := range vectors {
+		b := v.make(t, v1, body)
+		write(v.name, b)
+		also := ""
+		if v.also != nil {
+			also = fmt.Sprintf(" (and model: %q)", v.also.Error())
+		}
+		fmt.Fprintf(&readme, "| %s | %s | %s%s |\n", v.name, v.desc, sentinelName(v.want), also)
+	}
+	write("README.md", []byte(readme.String()))
+}
+
+func sentinelName(err error) string {
+	names := []string{"ErrMagic", "ErrVersion", "ErrTruncated", "ErrTrailing", "ErrTooLarge", "ErrChecksum", "ErrCorrupt"}
+	i := slices.IndexFunc(decodeErrors, func(e error) bool { return errors.Is(err, e) })
+	return names[i]
+}
