@@ -357,6 +357,9 @@ func decodeBody(body string) (*model.State, error) {
 		}
 	}
 
+	if r.err != nil {
+		return nil, r.err // a bad facts count
+	}
 	if r.p != len(r.s) {
 		r.at("body", -1)
 		r.failf(ErrTrailing, "%d bytes after the facts", len(r.s)-r.p)

@@ -360,6 +360,10 @@ func TestDecodeBodyDefects(t *testing.T) {
 	}{
 		{"valid minimal", settingsWire().uv(0).uv(0).uv(0).uv(0), nil, nil},
 		{"empty body", wire{}, ErrTruncated, nil},
+		{"no facts count", settingsWire().uv(0).uv(0).uv(0), ErrTruncated, nil},
+		{"no turns count", settingsWire().uv(0).uv(0), ErrTruncated, nil},
+		{"no orphans count", settingsWire().uv(0), ErrTruncated, nil},
+		{"no sessions count", settingsWire(), ErrTruncated, nil},
 		{"cut in a varint", wire{0xd8}, ErrTruncated, nil},
 		{"non-minimal varint", wire{0xd8, 0x84, 0x00}.sv(5).uv(0).uv(0).uv(0).uv(0).uv(0), ErrCorrupt, nil},
 		{"non-minimal zero", wire{0x80, 0x00}.sv(5).uv(0).uv(0).uv(0).uv(0).uv(0), ErrCorrupt, nil},
