@@ -34,10 +34,12 @@ func (b *benchFlags) options(method string) bench.Options {
 	if b.disable != "" && method == "" {
 		o.Disable = strings.Split(b.disable, ",")
 	}
-	o.Progress = func(done, total int) {
-		fmt.Fprintf(os.Stderr, "\r  %s %d/%d scopes", orDefault(method, "full"), done, total)
-		if done == total {
-			fmt.Fprintln(os.Stderr)
+	if isTerminal(os.Stderr) {
+		o.Progress = func(done, total int) {
+			fmt.Fprintf(os.Stderr, "\r  %s %d/%d scopes", orDefault(method, "full"), done, total)
+			if done == total {
+				fmt.Fprint(os.Stderr, "\r\033[K")
+			}
 		}
 	}
 	return o
@@ -226,6 +228,7 @@ func countTurns(c *bench.Corpus) int {
 	return n
 }
 
-func benchPerf(ctx context.Context, args []string) error {
-	return fmt.Errorf("perf bench: not built yet")
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -87,8 +87,14 @@ func (a *Analyzer) term(tok string) string {
 // ("don't"), and a trailing possessive "'s" is dropped ("Anna's" → "anna").
 // A decimal point between digits is kept ("3.5").
 func Tokens(text string, emit func(string)) {
+	TokensAt(text, func(tok string, _, _ int) { emit(tok) })
+}
+
+// TokensAt is Tokens that also reports each token's byte span in text.
+func TokensAt(text string, emit func(tok string, start, end int)) {
 	var b strings.Builder
-	flush := func() {
+	start := -1
+	flush := func(end int) {
 		if b.Len() == 0 {
 			return
 		}
@@ -97,24 +103,28 @@ func Tokens(text string, emit func(string)) {
 		tok = strings.TrimRight(tok, "'")
 		tok = strings.TrimSuffix(tok, "'s")
 		if tok != "" {
-			emit(tok)
+			emit(tok, start, end)
 		}
+		start = -1
 	}
 	var prev rune
 	for i, r := range text {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			if start < 0 {
+				start = i
+			}
 			b.WriteRune(unicode.ToLower(r))
 		case (r == '\'' || r == '’') && b.Len() > 0 && unicode.IsLetter(prev) && nextIsLetter(text[i+utf8.RuneLen(r):]):
 			b.WriteByte('\'')
 		case r == '.' && unicode.IsDigit(prev) && nextIsDigit(text[i+1:]):
 			b.WriteByte('.')
 		default:
-			flush()
+			flush(i)
 		}
 		prev = r
 	}
-	flush()
+	flush(len(text))
 }
 
 func nextIsLetter(s string) bool {

@@ -1,6 +1,12 @@
 package engine
 
-import "time"
+import (
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/confidant-dev/confidant/core/analyze"
+)
 
 // query is a prompt after analysis.
 type query struct {
@@ -8,13 +14,42 @@ type query struct {
 	at      time.Time
 	terms   []string
 	weights map[string]float64 // term → weight (query term frequency)
+	names   map[string]bool    // terms written as proper nouns
 }
 
 func (e *Engine) parseQuery(req RecallRequest) *query {
-	q := &query{text: req.Text, at: req.Time, weights: make(map[string]float64)}
-	q.terms = e.an.Terms(req.Text)
-	for _, t := range q.terms {
+	q := &query{text: req.Text, at: req.Time, weights: make(map[string]float64), names: make(map[string]bool)}
+	sentenceStart := true
+	prevEnd := 0
+	analyze.TokensAt(req.Text, func(tok string, start, end int) {
+		gap := req.Text[prevEnd:start]
+		prevEnd = end
+		if containsAny(gap, ".?!\n") {
+			sentenceStart = true
+		}
+		t := e.an.Term(tok)
+		first, _ := utf8.DecodeRuneInString(req.Text[start:end])
+		isName := !sentenceStart && unicode.IsUpper(first) && tok != "i"
+		sentenceStart = false
+		if t == "" {
+			return
+		}
+		q.terms = append(q.terms, t)
+		if isName {
+			q.names[t] = true
+		}
 		q.weights[t]++
-	}
+	})
 	return q
+}
+
+func containsAny(s, chars string) bool {
+	for _, r := range s {
+		for _, c := range chars {
+			if r == c {
+				return true
+			}
+		}
+	}
+	return false
 }
