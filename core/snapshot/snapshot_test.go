@@ -526,3 +526,12 @@ func zstdEncoderWithCRC() (*zstd.Encoder, error) {
 }
 
 func crcOf(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
+
+func TestZeroTimeSurvives(t *testing.T) {
+	b, err := Marshal(&model.State{Sessions: []model.Session{{ID: "s"}}})
+	require.NoError(t, err)
+	got, err := Unmarshal(b)
+	require.NoError(t, err)
+	require.True(t, got.Sessions[0].Start.IsZero())
+	require.Equal(t, time.Time{}, got.Sessions[0].Start)
+}
