@@ -2,48 +2,80 @@ package engine
 
 import (
 	"slices"
-
-	"github.com/confidant-dev/confidant/core/model"
+	"strings"
 )
 
-// rank is the full method: turn and session evidence combined.
+// Ranking weights. Scores are first normalised so the best turn (and the
+// best session) of a query scores 1, which makes these relative weights
+// independent of the query's length and the store's size.
+const (
+	// sessionWeight: a turn in a conversation that, as a whole, matches
+	// the prompt is more likely the one meant than the same words in an
+	// unrelated chat. Half of the turn's own evidence at most.
+	sessionWeight = 0.5
+	// neighborWeight: how much a turn borrows from the better of the turns
+	// just before and after it. Chat turns are short and lean on context
+	// ("Yep! It's my third one."), so a turn next to a strong match is
+	// likely about the same thing.
+	neighborWeight = 0.5
+)
+
+// components are the evidence for one candidate, kept for explanations.
+type components struct {
+	lex, neighbor, session, time float64
+}
+
+// rank is the full method: lexical evidence from the turn, its neighbours
+// and its session, weighted by the prompt's time constraints.
 func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 	off := func(name string) bool { return slices.Contains(req.Disable, name) }
-	weights := q.weights
 	turnSc := make([]float64, e.turnIdx.Slots())
-	e.turnIdx.Score(weights, turnSc)
+	e.turnIdx.Score(q.weights, turnSc)
 	sessSc := make([]float64, e.sessIdx.Slots())
-	e.sessIdx.Score(weights, sessSc)
+	e.sessIdx.Score(q.weights, sessSc)
 	normalizeMax(turnSc)
 	normalizeMax(sessSc)
+	tf := e.timeFilter(q, off("time"))
+
 	if req.Unit == UnitSession {
 		best := make([]float64, len(sessSc))
 		for d, s := range turnSc {
-			if t := e.turnBySlot[d]; t != nil && s > best[t.sess.doc] && (!off("x-useronly") || t.Role == model.RoleUser) {
+			if t := e.turnBySlot[d]; t != nil && s > best[t.sess.doc] {
 				best[t.sess.doc] = s
 			}
 		}
 		for i := range sessSc {
-			if off("x-nosess") {
-				sessSc[i] = 0
-			}
-			if !off("x-nomax") {
-				sessSc[i] += best[i]
+			if ss := e.sessBySlot[i]; ss != nil {
+				sessSc[i] = (sessSc[i] + best[i]) * tf.factor(ss.Start)
 			}
 		}
-		return e.topSessions(sessSc, req.K, nil)
+		return e.topSessions(sessSc, req.K, func(ss *session) []string { return e.whySession(q, ss, tf) })
 	}
+
+	var nb []float64
 	if !off("neighbors") {
-		turnSc = e.withNeighbors(turnSc)
+		nb = e.neighborScores(turnSc)
 	}
-	if !off("session-prior") {
-		for d, s := range turnSc {
-			if t := e.turnBySlot[d]; t != nil && s > 0 {
-				turnSc[d] = s + 0.5*sessSc[t.sess.doc]
-			}
+	final := make([]float64, len(turnSc))
+	comp := func(d int) components {
+		t := e.turnBySlot[d]
+		c := components{lex: turnSc[d], time: tf.factor(t.Time)}
+		if nb != nil {
+			c.neighbor = neighborWeight * nb[d]
 		}
+		if !off("session-prior") {
+			c.session = sessionWeight * sessSc[t.sess.doc]
+		}
+		return c
 	}
-	return e.topTurns(turnSc, req, nil)
+	for d := range turnSc {
+		if t := e.turnBySlot[d]; t == nil || (turnSc[d] == 0 && (nb == nil || nb[d] == 0)) {
+			continue
+		}
+		c := comp(d)
+		final[d] = (c.lex + c.neighbor + c.session) * c.time
+	}
+	return e.topTurns(final, req, func(t *turn) []string { return e.whyTurn(q, t, comp(int(t.doc)), tf) })
 }
 
 // normalizeMax scales scores so the best is 1.
@@ -60,27 +92,69 @@ func normalizeMax(sc []float64) {
 	}
 }
 
-// neighborWeight is how much a turn borrows from the better of the turns
-// just before and after it in its session. Chat turns are short and lean on
-// context ("Yep! It's my third one."), so a turn next to a strong match is
-// likely about the same thing.
-const neighborWeight = 0.5
+// neighborScores returns, for every turn, the best score among the turns
+// just before and after it in its session. Only matching turns propagate,
+// so the work is proportional to the number of matches.
+func (e *Engine) neighborScores(sc []float64) []float64 {
+	nb := make([]float64, len(sc))
+	for d, s := range sc {
+		if s == 0 {
+			continue
+		}
+		t := e.turnBySlot[d]
+		if t == nil {
+			continue
+		}
+		turns := t.sess.turns
+		i, found := slices.BinarySearchFunc(turns, t, turnOrder)
+		if !found {
+			continue
+		}
+		if i > 0 {
+			nb[turns[i-1].doc] = max(nb[turns[i-1].doc], s)
+		}
+		if i+1 < len(turns) {
+			nb[turns[i+1].doc] = max(nb[turns[i+1].doc], s)
+		}
+	}
+	return nb
+}
 
-// withNeighbors returns scores where each turn adds neighborWeight times the
-// best score of its adjacent turns.
-func (e *Engine) withNeighbors(sc []float64) []float64 {
-	out := slices.Clone(sc)
-	for _, s := range e.sessions {
-		for i, t := range s.turns {
-			best := 0.0
-			if i > 0 {
-				best = sc[s.turns[i-1].doc]
-			}
-			if i+1 < len(s.turns) {
-				best = max(best, sc[s.turns[i+1].doc])
-			}
-			out[t.doc] += neighborWeight * best
+// matched returns the query terms a turn contains, in query order.
+func matched(q *query, terms []string) []string {
+	var out []string
+	for _, t := range q.terms {
+		if slices.Contains(terms, t) && !slices.Contains(out, t) {
+			out = append(out, t)
 		}
 	}
 	return out
+}
+
+func (e *Engine) whyTurn(q *query, t *turn, c components, tf timeFilter) []string {
+	var why []string
+	if m := matched(q, e.turnIdx.Terms(t.doc)); len(m) > 0 {
+		why = append(why, "mentions "+strings.Join(m, ", "))
+	}
+	if c.neighbor > 0 && c.neighbor >= c.lex {
+		why = append(why, "next to a matching turn")
+	}
+	if c.session > 0.25 {
+		why = append(why, "its conversation is about the prompt's topic")
+	}
+	if r := tf.why(t.Time); r != "" {
+		why = append(why, r)
+	}
+	return why
+}
+
+func (e *Engine) whySession(q *query, ss *session, tf timeFilter) []string {
+	var why []string
+	if m := matched(q, e.sessIdx.Terms(ss.doc)); len(m) > 0 {
+		why = append(why, "mentions "+strings.Join(m, ", "))
+	}
+	if r := tf.why(ss.Start); r != "" {
+		why = append(why, r)
+	}
+	return why
 }

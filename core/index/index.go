@@ -163,4 +163,3 @@ func (x *Index) Score(query map[string]float64, scores []float64) {
 
 // Vocabulary returns the number of distinct terms.
 func (x *Index) Vocabulary() int { return len(x.postings) }
-
