@@ -72,7 +72,8 @@ func (e *Engine) Context(req ContextRequest) (ContextReply, error) {
 		}
 	}
 	if e.settings.MaxMemories > 0 {
-		hits, err := e.Recall(RecallRequest{Text: req.Text, Time: req.Time, Unit: UnitTurn, K: e.settings.MaxMemories + len(req.Exclude)})
+		hits, err := e.Recall(RecallRequest{Text: req.Text, Time: req.Time, Unit: UnitTurn, Role: model.RoleUser,
+			K: e.settings.MaxMemories + len(req.Exclude)})
 		if err != nil {
 			return ContextReply{}, err
 		}

@@ -3,6 +3,8 @@ package engine
 import (
 	"slices"
 	"strings"
+
+	"github.com/confidant-dev/confidant/core/analyze"
 )
 
 // Ranking weights. Scores are first normalised so the best turn (and the
@@ -75,7 +77,62 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 		c := comp(d)
 		final[d] = (c.lex + c.neighbor + c.session) * c.time
 	}
+	if !req.All {
+		e.gate(q, final)
+	}
 	return e.topTurns(final, req, func(t *turn) []string { return e.whyTurn(q, t, comp(int(t.doc)), tf) })
+}
+
+// The relevance gate. A turn is offered only if the query words it
+// contains carry enough of the query's information (IDF mass):
+//   - gateShare of the mass of the query words the store knows at all
+//     (words it has never seen cannot tell memories apart), and
+//   - for a prompt that does not speak of the user (no I, my, me, we…),
+//     also impersonalShare of the whole query's mass: "explain how TCP
+//     congestion control works" needs no memory that merely says "work".
+const (
+	gateShare       = 1.0 / 3
+	impersonalShare = 1.0 / 2
+)
+
+// firstPerson are the words by which a prompt speaks of its writer.
+var firstPerson = map[string]bool{"i": true, "i'm": true, "i've": true, "i'd": true, "i'll": true,
+	"me": true, "my": true, "mine": true, "myself": true, "we": true, "our": true, "us": true, "we're": true}
+
+// personal reports whether the prompt speaks of the user.
+func personal(text string) bool {
+	found := false
+	analyze.Tokens(text, func(tok string) { found = found || firstPerson[tok] })
+	return found
+}
+
+// gate zeroes the scores of turns that fail the relevance gate.
+func (e *Engine) gate(q *query, sc []float64) {
+	var all, known float64
+	idf := make(map[string]float64, len(q.weights))
+	for t, w := range q.weights {
+		idf[t] = e.turnIdx.IDF(t) * w
+		all += idf[t]
+		if e.turnIdx.DF(t) > 0 {
+			known += idf[t]
+		}
+	}
+	need := gateShare * known
+	if !personal(q.text) {
+		need = max(need, impersonalShare*all)
+	}
+	for d, s := range sc {
+		if s == 0 {
+			continue
+		}
+		got := 0.0
+		for _, t := range e.turnIdx.Terms(int32(d)) {
+			got += idf[t]
+		}
+		if got < need {
+			sc[d] = 0
+		}
+	}
 }
 
 // normalizeMax scales scores so the best is 1.

@@ -34,6 +34,9 @@ type RecallRequest struct {
 	Method string `json:"method,omitempty"`
 	// Disable switches off named ranking features (for ablation).
 	Disable []string `json:"disable,omitempty"`
+	// All returns the full ranking, including hits below the relevance gate
+	// (benchmarks rank every unit; a prompt only wants relevant memories).
+	All bool `json:"all,omitempty"`
 }
 
 // Hit is one recalled memory with the reasons it was chosen.

@@ -245,7 +245,7 @@ func runScope(ctx context.Context, cl host.Client, turns []CorpusLine, qs []Quer
 	for _, i := range idx {
 		q := qs[i]
 		req := engine.RecallRequest{Text: q.Text, Time: q.Time, Unit: engine.Unit(q.Unit), K: o.Depth,
-			Method: o.Method, Disable: o.Disable}
+			Method: o.Method, Disable: o.Disable, All: true}
 		if q.Unit == "turn" {
 			req.Role = model.RoleUser
 		}
