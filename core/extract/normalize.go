@@ -1,0 +1,125 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// contractions rewrite the spellings chat users type into one canonical
+// form, so the domain patterns need only one ("im" -> "I'm").
+var contractions = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`[’‘]`), "'"},
+	{rx(`\bi\s+am\b`), "I'm"},
+	{rx(`\bim\b`), "I'm"},
+	{rx(`\bi'm\b`), "I'm"},
+	{rx(`\bive\b`), "I have"},
+	{rx(`\bi've got\b`), "I have"},
+	{rx(`\bi've\b`), "I have"},
+	{rx(`\bi have got\b`), "I have"},
+	{rx(`\bi'd\b`), "I would"},
+	{rx(`\bi'll\b`), "I will"},
+	{rx(`\bwe've\b`), "we have"},
+	{rx(`\bwe're\b`), "we are"},
+	{rx(`\bi\b`), "I"},
+	{rx(`\bdont\b`), "don't"},
+	{rx(`\bdo not\b`), "don't"},
+	{rx(`\bcant\b`), "can't"},
+	{rx(`\bcannot\b`), "can't"},
+	{rx(`\bwanna\b`), "want to"},
+	{rx(`\bgonna\b`), "going to"},
+	{regexp.MustCompile(`\s+`), " "},
+}
+
+func canonical(s string) string {
+	for _, c := range contractions {
+		s = c.re.ReplaceAllString(s, c.with)
+	}
+	return strings.TrimSpace(s)
+}
+
+// leadingWords are dropped from the start of an object: articles,
+// possessives and quantifiers carry no identity ("the Beatles" = "beatles").
+var leadingWords = map[string]bool{
+	"a": true, "an": true, "the": true, "my": true, "our": true, "some": true, "any": true,
+}
+
+// norm lower-cases s, collapses spaces, trims punctuation and drops leading
+// articles. Slot objects and corpus values are compared in this form.
+func norm(s string) string {
+	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+	s = strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(`.,!?;:"()[]{}*~`, r)
+	})
+	for {
+		first, rest, ok := strings.Cut(s, " ")
+		if !ok || !leadingWords[first] {
+			break
+		}
+		s = rest
+	}
+	return s
+}
+
+// tailCut ends an object at words that start a new thought: "I hate running
+// since my knee injury" is about running.
+var tailCut = rx(`(?:\s*,\s*|\s+)(?:since|because|cause|cuz|as|when|whenever|but|though|although|especially|except|which|who|while|so|if|unless|anymore|any more|these days|nowadays|lately|right now|at the moment|now|too|a lot|so much|very much|again|lol|haha|tbh|btw|honestly|for now|really|though|after|before|until|thanks to|due to|last \w+|\w+ (?:days?|weeks?|months?|years?) ago|in \d{4}|as a (?:kid|child|teen|teenager))\b.*$`)
+
+// cutTail trims trailing clauses and adverbs from an object phrase.
+func cutTail(s string) string {
+	s = tailCut.ReplaceAllString(s, "")
+	return strings.TrimRight(strings.TrimSpace(s), ".,!?;:")
+}
+
+var listSep = rx(`\s*(?:,\s*and|,\s*or|,|\band\b|\bor\b|&|\bplus\b)\s*`)
+
+// splitList splits "hiking, photography and jazz" into its items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range listSep.Split(s, -1) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// numberWords maps spelled-out small numbers to digits.
+var numberWords = map[string]string{
+	"a": "1", "an": "1", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+	"six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10", "twins": "2",
+}
+
+// count reads "two", "2" or "a" as a digit string.
+func count(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if n, ok := numberWords[s]; ok {
+		return n, true
+	}
+	if s != "" && strings.Trim(s, "0123456789") == "" && len(s) <= 3 {
+		return s, true
+	}
+	return "", false
+}
+
+// capitalized reports whether s starts with an upper-case letter.
+func capitalized(s string) bool {
+	for _, r := range s {
+		return unicode.IsUpper(r)
+	}
+	return false
+}
+
+// title upper-cases the first letter, for readable Text.
+func title(s string) string {
+	for i, r := range s {
+		return string(unicode.ToUpper(r)) + s[i+len(string(r)):]
+	}
+	return s
+}
+
+// words counts space-separated words.
+func words(s string) int { return len(strings.Fields(s)) }

@@ -1,0 +1,101 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+)
+
+// quoteMark stands in for quoted text, which is someone else's words (or
+// text the user wants processed), never a statement about the user.
+const quoteMark = "<quote>"
+
+var (
+	doubleQuoted = regexp.MustCompile(`"[^"\n]*"|“[^”\n]*”|«[^»\n]*»|„[^“”\n]*[“”]`)
+	// A single-quoted span opens after a space, colon or start and closes
+	// before a space, punctuation or end, so apostrophes in "I'm" and
+	// "kids' school" are not taken for quotes.
+	singleQuoted = regexp.MustCompile(`(^|[\s:(])['‘](?:\pL['’]\pL|[^'‘’\n])+['’]([\s.,!?;:)]|$)`)
+)
+
+// stripQuotes replaces quoted spans with quoteMark.
+func stripQuotes(s string) string {
+	s = doubleQuoted.ReplaceAllString(s, quoteMark)
+	return singleQuoted.ReplaceAllString(s, "${1}"+quoteMark+"${2}")
+}
+
+// sentenceEnd splits after terminal punctuation followed by a space, and at
+// line breaks.
+var sentenceEnd = regexp.MustCompile(`[.!?]+["')\]]*\s+|\n+`)
+
+// sentence is one sentence and whether it was asked as a question.
+type sentence struct {
+	text     string
+	question bool
+}
+
+func splitSentences(s string) []sentence {
+	var out []sentence
+	last := 0
+	add := func(part string) {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			return
+		}
+		q := strings.Contains(strings.TrimRight(part, ` "')]`), "?")
+		out = append(out, sentence{text: strings.TrimRight(part, ".!? "), question: q})
+	}
+	for _, m := range sentenceEnd.FindAllStringIndex(s, -1) {
+		add(s[last:m[1]])
+		last = m[1]
+	}
+	add(s[last:])
+	return out
+}
+
+// clauseBreak finds places where a sentence may hold a new clause: after a
+// semicolon, comma, dash or parenthesis, or before a conjunction. Whether it
+// does depends on what follows (see splitClauses).
+var clauseBreak = rx(`\s*(?:;|,|\s-\s|\s—\s|\(|\)|:)\s*(?:(?:and|but|so|because|cause|cuz|though|although|while|plus|also|then)\s+)?|\s+(?:and|but|so|because|cause|cuz|though|although|while|plus|whereas)\s+`)
+
+// newSubject starts a clause of its own: a subject, a question word, or a
+// conditional. A break not followed by one of these is inside a phrase
+// ("Austin, TX", "salt and vinegar").
+var newSubject = rx(`^(?:i|i'm|i've|i'd|i'll|my|we|we're|we've|our|he|she|he's|she's|they|they're|it|it's|you|your|if|when|unless|suppose|imagine|what|how|why|where|which|who|can|could|should|would|will|do|does|is|are|any|anyone|since|as)\b`)
+
+// elidedVerb starts a clause whose subject "I" was left out: "I'm divorced
+// and have two kids".
+var elidedVerb = rx(`^(?:have|had|live|work|love|like|enjoy|hate|speak|study|go|am|don't|can't|never|always|usually|own|teach|prefer|want|need|moved|started|quit|got)\b`)
+
+// elidedState continues an "I'm" clause with a new state: "I'm vegan and
+// allergic to soy".
+var elidedState = rx(`^(?:allergic|intolerant|married|divorced|single|engaged|retired|pregnant|fluent|originally from|based in|learning|studying|trying|currently|also|not|no longer|a|an)\b`)
+
+// splitClauses cuts a sentence into clauses at breaks followed by a new
+// subject; when the subject was elided before a first-person verb it is
+// restored, so every clause can be read on its own.
+func splitClauses(s string) []string {
+	var out []string
+	start, prefix := 0, ""
+	for _, m := range clauseBreak.FindAllStringIndex(s, -1) {
+		if m[0] == 0 || m[1] >= len(s) || m[0] < start {
+			continue
+		}
+		rest, cur := s[m[1]:], prefix+s[start:m[0]]
+		switch {
+		case newSubject.MatchString(rest):
+			out = append(out, cur)
+			start, prefix = m[1], ""
+		case elidedVerb.MatchString(rest) && firstPerson.MatchString(cur):
+			out = append(out, cur)
+			start, prefix = m[1], "I "
+		case elidedState.MatchString(rest) && strings.HasPrefix(cur, "I'm "):
+			out = append(out, cur)
+			start, prefix = m[1], "I'm "
+		}
+	}
+	out = append(out, prefix+s[start:])
+	for i := range out {
+		out[i] = strings.TrimSpace(out[i])
+	}
+	return out
+}
