@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/confidant-dev/confidant/core/engine"
+	"github.com/confidant-dev/confidant/internal/turnfile"
 )
 
 // cmdDemo ingests the sample conversations in testdata/demo into a fresh
@@ -41,7 +42,7 @@ func cmdDemo(ctx context.Context, args []string) error {
 		return fmt.Errorf("sample conversations: %w (run from the repository root or pass --data)", err)
 	}
 	defer f.Close()
-	sessions, turns, err := readTurns(f, f.Name())
+	sessions, turns, err := turnfile.Read(f, f.Name())
 	if err != nil {
 		return err
 	}

@@ -66,44 +66,53 @@ func (c *Corpus) Add(l CorpusLine) {
 // ReadCorpus reads corpus.jsonl.
 func ReadCorpus(path string) (*Corpus, error) {
 	c := &Corpus{}
-	err := readJSONL(path, func(line int, b []byte) error {
-		var l CorpusLine
-		if err := json.Unmarshal(b, &l); err != nil {
-			return err
-		}
-		if l.Scope == "" || l.ID == "" || l.Session == "" {
-			return fmt.Errorf("scope, session and id are required")
-		}
-		if l.Role != "user" && l.Role != "assistant" {
-			return fmt.Errorf(`role must be "user" or "assistant", got %q`, l.Role)
-		}
-		if l.Time.IsZero() {
-			return fmt.Errorf("time is required (RFC 3339)")
-		}
-		c.Add(l)
-		return nil
-	})
+	err := readJSONL(path, func(line int, b []byte) error { return parseCorpusLine(c, b) })
 	return c, err
+}
+
+func parseCorpusLine(c *Corpus, b []byte) error {
+	var l CorpusLine
+	if err := json.Unmarshal(b, &l); err != nil {
+		return err
+	}
+	if l.Scope == "" || l.ID == "" || l.Session == "" {
+		return fmt.Errorf("scope, session and id are required")
+	}
+	if l.Role != "user" && l.Role != "assistant" {
+		return fmt.Errorf(`role must be "user" or "assistant", got %q`, l.Role)
+	}
+	if l.Time.IsZero() {
+		return fmt.Errorf("time is required (RFC 3339)")
+	}
+	c.Add(l)
+	return nil
 }
 
 // ReadQueries reads queries.jsonl.
 func ReadQueries(path string) ([]QueryLine, error) {
 	var qs []QueryLine
 	err := readJSONL(path, func(line int, b []byte) error {
-		var q QueryLine
-		if err := json.Unmarshal(b, &q); err != nil {
-			return err
+		q, err := parseQueryLine(b)
+		if err == nil {
+			qs = append(qs, q)
 		}
-		if q.QID == "" || q.Scope == "" {
-			return fmt.Errorf("qid and scope are required")
-		}
-		if q.Unit != "turn" && q.Unit != "session" {
-			return fmt.Errorf(`unit must be "turn" or "session", got %q`, q.Unit)
-		}
-		qs = append(qs, q)
-		return nil
+		return err
 	})
 	return qs, err
+}
+
+func parseQueryLine(b []byte) (QueryLine, error) {
+	var q QueryLine
+	if err := json.Unmarshal(b, &q); err != nil {
+		return q, err
+	}
+	if q.QID == "" || q.Scope == "" {
+		return q, fmt.Errorf("qid and scope are required")
+	}
+	if q.Unit != "turn" && q.Unit != "session" {
+		return q, fmt.Errorf(`unit must be "turn" or "session", got %q`, q.Unit)
+	}
+	return q, nil
 }
 
 func readJSONL(path string, fn func(line int, b []byte) error) error {
@@ -112,7 +121,11 @@ func readJSONL(path string, fn func(line int, b []byte) error) error {
 		return err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	return scanJSONL(f, path, fn)
+}
+
+func scanJSONL(r io.Reader, path string, fn func(line int, b []byte) error) error {
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	n := 0
 	for sc.Scan() {

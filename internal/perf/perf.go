@@ -57,11 +57,13 @@ type Options struct {
 	// default 200. QueriesFor, if set, overrides it per engine and size.
 	Queries    int
 	QueriesFor func(engine string, size int) int
-	Loads      int    // snapshot loads timed per size; default 5
-	Batch      int    // turns per ingest call; default 1000
-	K          int    // recall depth; default 10
-	Warmup     int    // untimed recall and context calls before timing; default 5
-	Seed       uint64 // data and query seed; default 1
+	Loads      int // snapshot loads timed per size; default 5
+	// LoadsFor, if set, overrides Loads per engine and size.
+	LoadsFor func(engine string, size int) int
+	Batch    int    // turns per ingest call; default 1000
+	K        int    // recall depth; default 10
+	Warmup   int    // untimed recall and context calls before timing; default 5
+	Seed     uint64 // data and query seed; default 1
 	// Progress, if set, receives phase names as they start.
 	Progress func(format string, args ...any)
 }
@@ -162,7 +164,11 @@ func Run(ctx context.Context, engines []Engine, o Options) ([]Result, error) {
 			if o.QueriesFor != nil {
 				q = o.QueriesFor(e.Name, n)
 			}
-			r, err := RunOne(ctx, e, d, d.Queries(o.Seed, q), o)
+			oo := o
+			if o.LoadsFor != nil {
+				oo.Loads = o.LoadsFor(e.Name, n)
+			}
+			r, err := RunOne(ctx, e, d, d.Queries(o.Seed, q), oo)
 			if err != nil {
 				return out, fmt.Errorf("%s at %d turns: %w", e.Name, n, err)
 			}

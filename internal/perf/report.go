@@ -29,7 +29,10 @@ type Report struct {
 	// the compilation cache when warm).
 	WasmCompileMs float64  `json:"wasm_compile_ms,omitempty"`
 	Results       []Result `json:"results"`
-	Notes         []string `json:"notes,omitempty"`
+	// LoadAvg is /proc/loadavg at the start and end of the run (other
+	// work on the machine skews timings).
+	LoadAvg []string `json:"loadavg,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
 }
 
 // NewReport fills the run's environment.
@@ -39,6 +42,19 @@ func NewReport(o Options) *Report {
 		Date: time.Now().UTC().Truncate(time.Second), GoVersion: runtime.Version(),
 		GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, CPUs: runtime.NumCPU(),
 		Seed: o.Seed, Queries: o.Queries, K: o.K, Loads: o.Loads,
+	}
+}
+
+// SampleLoadAvg appends the machine's load average (Linux only; elsewhere
+// it does nothing).
+func (r *Report) SampleLoadAvg() {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return
+	}
+	f := strings.Fields(string(b))
+	if len(f) >= 3 {
+		r.LoadAvg = append(r.LoadAvg, strings.Join(f[:3], " "))
 	}
 }
 
@@ -56,17 +72,24 @@ func (r *Report) WriteJSON(path string) error {
 var header = []string{"engine", "turns", "ingest turns/s", "recall p50/p95/p99 ms", "context p50/p95 ms",
 	"snapshot", "snap/raw", "export ms", "load ms", "memory"}
 
-func row(x Result) []string {
+func (r *Report) row(x Result) []string {
+	nq, nl := "", ""
+	if x.Recall.N != r.Queries {
+		nq = fmt.Sprintf(" (n=%d)", x.Recall.N)
+	}
+	if len(x.Snapshot.LoadsMs) != r.Loads {
+		nl = fmt.Sprintf(" (n=%d)", len(x.Snapshot.LoadsMs))
+	}
 	return []string{
 		x.Engine,
 		fmt.Sprint(x.Turns),
 		fmt.Sprintf("%.0f", x.Ingest.TurnsPerSec),
-		fmt.Sprintf("%s / %s / %s", msStr(x.Recall.P50), msStr(x.Recall.P95), msStr(x.Recall.P99)),
-		fmt.Sprintf("%s / %s", msStr(x.Context.P50), msStr(x.Context.P95)),
+		fmt.Sprintf("%s / %s / %s%s", msStr(x.Recall.P50), msStr(x.Recall.P95), msStr(x.Recall.P99), nq),
+		fmt.Sprintf("%s / %s%s", msStr(x.Context.P50), msStr(x.Context.P95), nq),
 		bytesStr(x.Snapshot.Bytes),
 		fmt.Sprintf("%.2f×", x.Snapshot.RatioToRaw),
 		msStr(x.Snapshot.ExportMs),
-		msStr(x.Snapshot.LoadMs),
+		msStr(x.Snapshot.LoadMs) + nl,
 		memStr(x.Memory),
 	}
 }
@@ -111,7 +134,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 	for _, x := range r.Results {
-		fmt.Fprintln(tw, strings.Join(row(x), "\t"))
+		fmt.Fprintln(tw, strings.Join(r.row(x), "\t"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -133,12 +156,12 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "| %s |\n", strings.Join(seps, " | "))
 	for _, x := range r.Results {
-		fmt.Fprintf(w, "| %s |\n", strings.Join(row(x), " | "))
+		fmt.Fprintf(w, "| %s |\n", strings.Join(r.row(x), " | "))
 	}
 	fmt.Fprintln(w)
 	r.writeFooter(w, "- ")
-	fmt.Fprintf(w, "%sMeasured %s with `confidant bench perf` (%s, %s/%s, %d CPUs).\n",
-		"", r.Date.Format("2006-01-02"), r.GoVersion, r.GOOS, r.GOARCH, r.CPUs)
+	fmt.Fprintf(w, "\nMeasured %s with `confidant bench perf` (%s, %s/%s, %d CPUs, seed %d, %d queries with k=%d, median of %d loads unless n= says otherwise).\n",
+		r.Date.Format("2006-01-02"), r.GoVersion, r.GOOS, r.GOARCH, r.CPUs, r.Seed, r.Queries, r.K, r.Loads)
 	return nil
 }
 
@@ -157,6 +180,9 @@ func (r *Report) writeFooter(w io.Writer, bullet string) {
 			"recall found the source turn for %.0f%% of phrase queries; %d queries; run %.1fs.\n",
 			bullet, x.Engine, x.Turns, x.Sessions, bytesStr(x.RawTextBytes), x.FactsLearned,
 			msStr(x.Ingest.Batches.P50), msStr(x.Ingest.Batches.Max), 100*x.RecallFound, x.Recall.N, x.Seconds)
+	}
+	if len(r.LoadAvg) > 0 {
+		fmt.Fprintf(w, "%sLoad average (1/5/15 min) at start and end: %s.\n", bullet, strings.Join(r.LoadAvg, " → "))
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "%s%s\n", bullet, n)

@@ -1,0 +1,71 @@
+package analyze
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestTerms(t *testing.T) {
+	a := New()
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"I'm running to the store", []string{"run", "store"}},
+		{"Anna's cats don't like   LOUD music!", []string{"anna", "cat", "like", "loud", "music"}},
+		{"two weeks ago, 2 weeks", []string{"2", "week", "ago", "2", "week"}},
+		{"version 3.5 costs $20.", []string{"version", "3.5", "cost", "20"}},
+		{"Café in São Paulo", []string{"café", "são", "paulo"}},
+		{"東京 に 行きました", []string{"東京", "に", "行きました"}},
+		{"2023/05/20 (Sat) 02:21", []string{"2023", "05", "20", "sat", "02", "21"}},
+		{"", nil},
+		{"the and of", nil},
+	} {
+		assert.Equal(t, tc.want, a.Terms(tc.in), tc.in)
+	}
+}
+
+func TestCurlyApostropheJoinsWords(t *testing.T) {
+	assert.Equal(t, New().Terms("I don't eat meat"), New().Terms("I don’t eat meat"))
+}
+
+func TestLongTokensDropped(t *testing.T) {
+	assert.Empty(t, New().Terms(strings.Repeat("x", 100)))
+}
+
+func TestTokensAtSpans(t *testing.T) {
+	text := "Hi, Dave’s cat."
+	TokensAt(text, func(tok string, start, end int) {
+		assert.True(t, start >= 0 && end <= len(text) && start < end, tok)
+	})
+}
+
+func TestCacheBounded(t *testing.T) {
+	a := New()
+	for i := 0; i < maxCache+10; i++ {
+		a.Term("w" + strings.Repeat("a", i%30) + string(rune('a'+i%26)) + string(rune('a'+(i/26)%26)) + string(rune('a'+(i/676)%26)))
+	}
+	assert.LessOrEqual(t, len(a.stems), maxCache)
+}
+
+func FuzzTerms(f *testing.F) {
+	for _, s := range []string{"I'm running", "Anna's", "3.5.6..7", "’’'", "a'b'c", "\xff\xfe", "ÅÄÖ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a := New()
+		for _, term := range a.Terms(s) {
+			if utf8.ValidString(s) {
+				assert.True(t, utf8.ValidString(term))
+			}
+			assert.NotEmpty(t, term)
+			assert.LessOrEqual(t, len(term), maxTokenBytes)
+		}
+		TokensAt(s, func(tok string, start, end int) {
+			assert.True(t, 0 <= start && start < end && end <= len(s))
+		})
+	})
+}
