@@ -66,4 +66,3 @@ func Read(r io.Reader, name string) ([]model.Session, []model.Turn, error) {
 	}
 	return out, turns, nil
 }
-
