@@ -8,11 +8,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var corpusPath = filepath.Join("..", "..", "testdata", "extraction", "corpus.jsonl")
+var (
+	corpusPath  = filepath.Join("..", "..", "testdata", "extraction", "corpus.jsonl")
+	heldoutPath = filepath.Join("..", "..", "testdata", "extraction", "heldout.jsonl")
+	blindPath   = filepath.Join("..", "..", "testdata", "extraction", "blind.jsonl")
+)
 
-func loadCorpus(tb testing.TB) []Example {
+func loadCorpus(tb testing.TB) []Example { return loadFile(tb, corpusPath) }
+
+func loadFile(tb testing.TB, path string) []Example {
 	tb.Helper()
-	f, err := os.Open(corpusPath)
+	f, err := os.Open(path)
 	require.NoError(tb, err)
 	defer f.Close()
 	c, err := LoadCorpus(f)
@@ -39,11 +45,13 @@ func TestCorpusShape(t *testing.T) {
 // TestCorpusReport prints the evaluation (no threshold: see
 // BenchmarkExtract). Run with -v to read it, EXTRACT_MISSES=1 for misses.
 func TestCorpusReport(t *testing.T) {
-	r := Evaluate(loadCorpus(t))
-	t.Log("\n" + r.String())
-	if os.Getenv("EXTRACT_MISSES") != "" {
-		for _, m := range r.Misses {
-			t.Log(m)
+	for _, path := range []string{corpusPath, heldoutPath, blindPath} {
+		r := Evaluate(loadFile(t, path))
+		t.Log(path + "\n" + r.String())
+		if os.Getenv("EXTRACT_MISSES") != "" {
+			for _, m := range r.Misses {
+				t.Log(m)
+			}
 		}
 	}
 }

@@ -187,6 +187,9 @@ func BenchmarkExtract(b *testing.B) {
 	b.ReportMetric(r.Precision, "precision")
 	b.ReportMetric(r.Recall, "recall")
 	b.ReportMetric(r.F1, "F1")
+	blind := Evaluate(loadFile(b, blindPath))
+	b.ReportMetric(blind.Precision, "blind-precision")
+	b.ReportMetric(blind.Recall, "blind-recall")
 	if r.Precision < 0.9 || r.Recall < 0.75 {
 		b.Errorf("quality below target (precision ≥ 0.9, recall ≥ 0.75):\n%s", r)
 	}
