@@ -39,7 +39,7 @@ type clause struct {
 func clausesOf(text string) []clause {
 	var out []clause
 	for _, s := range splitSentences(canonical(stripQuotes(text))) {
-		parts := splitClauses(s.text)
+		parts := splitClauses(strip(s.text))
 		if len(parts) > 0 && hypothetical.MatchString(strip(parts[0])) {
 			continue
 		}

@@ -12,7 +12,15 @@ import (
 var conditionRe = rx(`^(?:a |an |severe |mild |chronic |bad |diagnosed )*(` + conditions + `)$`)
 
 func condition(s, value string) []Candidate {
-	c := strings.ToLower(strings.TrimSpace(cutTail(s)))
+	var out []Candidate
+	for _, item := range splitList(cutTail(s)) {
+		out = append(out, oneCondition(item, value)...)
+	}
+	return out
+}
+
+func oneCondition(s, value string) []Candidate {
+	c := strings.ToLower(strings.TrimSpace(s))
 	m := conditionRe.FindStringSubmatch(c)
 	if m == nil {
 		return nil

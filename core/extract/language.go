@@ -4,13 +4,15 @@ import (
 	"github.com/confidant-dev/confidant/core/model"
 )
 
+var languageQualifier = rx(`^(?:a little|a bit of|a bit|some|basic|decent|conversational|fluent|broken|native)\s+`)
+
 var languageWord = rx(`^(` + languages + `)$`)
 
 // languageFacts yields language:<lang> for each language named in list.
 func languageFacts(list, level string) []Candidate {
 	var out []Candidate
 	for _, item := range splitList(cutTail(list)) {
-		l := norm(item)
+		l := norm(languageQualifier.ReplaceAllString(item, ""))
 		if !languageWord.MatchString(l) {
 			continue
 		}

@@ -10,7 +10,7 @@ import (
 const subj = `(?:I|we|my \w+ and I)`
 
 // placeTail ends a place phrase: "in Lisbon for work", "in Spain for 10 years".
-var placeTail = rx(`(?:\s*,?\s+(?:for|since|with|because|cause|now|until|where|which|who|and|but|so|to|at the moment|right now|these days|anymore|again|lol|haha|though|too|already|last|this|next|in \d{4}|a few|about|around|after|before|when|while|on|from|by)\b.*)$`)
+var placeTail = rx(`(?:\s*,?\s+(?:for|since|with|because|cause|now|until|where|which|who|and|but|so|to|at the moment|right now|these days|anymore|again|lol|haha|though|too|already|last|this|next|in \d{4}|a few|about|around|after|before|when|while|on|from|by|originally|in ` + monthRe + `)\b.*)$`)
 
 // notPlaces begin phrases that follow "in"/"from" without being places.
 var notPlaces = map[string]bool{

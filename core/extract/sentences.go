@@ -68,7 +68,7 @@ var elidedVerb = rx(`^(?:have|had|live|work|love|like|enjoy|hate|speak|study|go|
 
 // elidedState continues an "I'm" clause with a new state: "I'm vegan and
 // allergic to soy".
-var elidedState = rx(`^(?:allergic|intolerant|married|divorced|single|engaged|retired|pregnant|fluent|originally from|based in|learning|studying|trying|currently|also|not|no longer|a|an)\b`)
+var elidedState = rx(`^(?:allergic|intolerant|married|divorced|single|engaged|retired|pregnant|fluent|originally from|based in|learning|studying|trying|currently|also|not|no longer|a|an|recently|happily|newly|just)\b`)
 
 // splitClauses cuts a sentence into clauses at breaks followed by a new
 // subject; when the subject was elided before a first-person verb it is
