@@ -18,6 +18,9 @@ func findCards(text string) []span {
 		if m[0] > 0 && isWordByte(text[m[0]-1]) || m[1] < len(text) && isWordByte(text[m[1]]) {
 			continue // part of an identifier like "A1234..." or "1234x"
 		}
+		if m[0] > 0 && text[m[0]-1] == '+' {
+			continue // an international phone number
+		}
 		out = append(out, cardsInRun(text, m[0], m[1])...)
 	}
 	return out

@@ -58,6 +58,7 @@ func TestRedactNegatives(t *testing.T) {
 		"I live in Berlin and work at Acme.",
 		"call me at 415-555-2671 or +1 (415) 555-2671",
 		"my number is 0044 20 7946 0958",
+		"ring +49 151 2345 6787 after six", // Luhn-valid, but a phone number
 		"order #1234567890123 hasn't arrived",
 		"tracking 4111 1111 1111 1112",
 		"the meeting is on 2024-01-15 at 10:30",
