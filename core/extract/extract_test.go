@@ -45,6 +45,7 @@ func TestExtract(t *testing.T) {
 		{"plan next friday", "I'm flying to Tokyo next Friday", []string{"plan:trip:tokyo=2026-03-20"}},
 		{"plan month day", "my wedding is on June 3", []string{"plan:wedding=2026-06-03"}},
 		{"habit", "I run every morning", []string{"habit:run=every morning"}},
+		{"parent of", "I'm a mom of two", []string{"family.children=2"}},
 		{"goal", "I want to learn Japanese", []string{"goal:learn japanese=wants"}},
 		{"statement before question", "i'm vegan, any protein ideas?", []string{"diet.style=vegan"}},
 		{"buried", "ok so for context I work as a nurse. can you help me with a schedule?", []string{"work.title=nurse"}},

@@ -71,7 +71,7 @@ var familyRules = []rule{
 	{rx(`^my (?:kids|children) are (\d+(?:\s*(?:,|and)\s*\d+)+)\b`), func(m *match) []Candidate {
 		return withConf(ConfIndirect, children(strings.TrimSpace(itoa(len(splitList(m.g[1])))))...)
 	}},
-	{rx(`^I'm an? (single )?(?:mom|mum|dad|mother|father|parent) (?:of|to) (\w+) `), func(m *match) []Candidate {
+	{rx(`^I'm an? (single )?(?:mom|mum|dad|mother|father|parent) (?:of|to) (\w+)\b`), func(m *match) []Candidate {
 		n := m.g[2]
 		if _, ok := count(n); !ok {
 			n = "1" // "of a 3 year old"
