@@ -3,6 +3,7 @@ module github.com/confidant-dev/confidant
 go 1.26
 
 require (
+	github.com/andybalholm/brotli v1.3.0
 	github.com/kljensen/snowball v0.10.0
 	github.com/stretchr/testify v1.12.1
 )

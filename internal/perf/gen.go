@@ -59,12 +59,11 @@ func Generate(seed uint64, n int) *Dataset {
 		return d
 	}
 	lengths := sessionLengths(r, n)
-	// Session starts: sorted uniform draws over the span.
+	// Session starts are stratified: one uniform draw in each equal slice
+	// of the span, so they come in order and spread evenly.
 	starts := make([]time.Duration, len(lengths))
 	step := Span / time.Duration(len(lengths))
 	for i := range starts {
-		// Stratified: one start per equal slice of the span keeps the
-		// order deterministic without sorting and the spread even.
 		starts[i] = time.Duration(i)*step + time.Duration(r.Int64N(int64(step)))
 	}
 	z := rand.NewZipf(r, 1.07, 2.0, uint64(len(v.words)-1))

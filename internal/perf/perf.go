@@ -62,7 +62,7 @@ type Options struct {
 	LoadsFor func(engine string, size int) int
 	Batch    int    // turns per ingest call; default 1000
 	K        int    // recall depth; default 10
-	Warmup   int    // untimed recall and context calls before timing; default 5
+	Warmup   int    // untimed recall and context calls before timing; default 5, <0 for none
 	Seed     uint64 // data and query seed; default 1
 	// Progress, if set, receives phase names as they start.
 	Progress func(format string, args ...any)
@@ -84,9 +84,7 @@ func (o *Options) defaults() {
 	if o.K <= 0 {
 		o.K = 10
 	}
-	if o.Warmup < 0 {
-		o.Warmup = 0
-	} else if o.Warmup == 0 {
+	if o.Warmup == 0 {
 		o.Warmup = 5
 	}
 	if o.Seed == 0 {
@@ -251,7 +249,7 @@ func RunOne(ctx context.Context, e Engine, d *Dataset, qs []Query, o Options) (R
 	recallReq := func(q Query) engine.RecallRequest {
 		return engine.RecallRequest{Text: q.Text, Time: d.End, Unit: engine.UnitTurn, K: o.K}
 	}
-	for _, q := range qs[:min(o.Warmup, len(qs))] {
+	for _, q := range qs[:max(0, min(o.Warmup, len(qs)))] {
 		if _, err := inst.Client.Recall(ctx, recallReq(q)); err != nil {
 			return res, fmt.Errorf("recall: %w", err)
 		}
@@ -281,7 +279,7 @@ func RunOne(ctx context.Context, e Engine, d *Dataset, qs []Query, o Options) (R
 	// Context.
 	o.Progress("%s context, %d queries", tag, len(qs))
 	ctxReq := func(q Query) engine.ContextRequest { return engine.ContextRequest{Text: q.Text, Time: d.End} }
-	for _, q := range qs[:min(o.Warmup, len(qs))] {
+	for _, q := range qs[:max(0, min(o.Warmup, len(qs)))] {
 		if _, err := inst.Client.Context(ctx, ctxReq(q)); err != nil {
 			return res, fmt.Errorf("context: %w", err)
 		}
