@@ -4,12 +4,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/confidant-dev/confidant/host"
+	"github.com/confidant-dev/confidant/core/engine"
 	"github.com/confidant-dev/confidant/internal/bench"
 )
 
@@ -20,23 +21,43 @@ type benchFlags struct {
 	parallel int
 	disable  string
 	baseline bool
+	ablation bool
+	markdown string
 }
 
 func (b *benchFlags) register(fs *flag.FlagSet) {
 	b.common.register(fs)
 	fs.IntVar(&b.parallel, "parallel", 2, "engine instances run in parallel (one per core)")
-	fs.StringVar(&b.disable, "disable", "", "comma-separated ranking features to switch off (ablation)")
+	fs.StringVar(&b.disable, "disable", "", "comma-separated ranking features to switch off in the full method")
 	fs.BoolVar(&b.baseline, "baseline", true, "also run the plain BM25 baseline")
+	fs.BoolVar(&b.ablation, "ablation", false, "also run the full method with each feature switched off ("+strings.Join(engine.Features, ", ")+")")
+	fs.StringVar(&b.markdown, "markdown", "", "append a Markdown results table to this file")
 }
 
-func (b *benchFlags) options(method string) bench.Options {
-	o := bench.Options{Method: method}
-	if b.disable != "" && method == "" {
-		o.Disable = strings.Split(b.disable, ",")
+// variants lists the ranking configurations to run: the full method first.
+func (b *benchFlags) variants() []bench.Variant {
+	full := bench.Variant{Name: "full"}
+	if b.disable != "" {
+		full.Disable = strings.Split(b.disable, ",")
+		full.Name = "full -" + strings.Join(full.Disable, " -")
 	}
+	vs := []bench.Variant{full}
+	if b.ablation {
+		for _, f := range engine.Features {
+			vs = append(vs, bench.Variant{Name: "without " + f, Disable: append(append([]string{}, full.Disable...), f)})
+		}
+	}
+	if b.baseline {
+		vs = append(vs, bench.Variant{Name: "bm25", Method: "bm25"})
+	}
+	return vs
+}
+
+func (b *benchFlags) options() bench.Options {
+	var o bench.Options
 	if isTerminal(os.Stderr) {
 		o.Progress = func(done, total int) {
-			fmt.Fprintf(os.Stderr, "\r  %s %d/%d scopes", orDefault(method, "full"), done, total)
+			fmt.Fprintf(os.Stderr, "\r  %d/%d scopes", done, total)
 			if done == total {
 				fmt.Fprint(os.Stderr, "\r\033[K")
 			}
@@ -45,11 +66,9 @@ func (b *benchFlags) options(method string) bench.Options {
 	return o
 }
 
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func cmdBench(ctx context.Context, args []string) error {
@@ -68,28 +87,26 @@ func cmdBench(ctx context.Context, args []string) error {
 	return benchGeneric(ctx, args)
 }
 
-// runMethods runs the full method (and the baseline) on a dataset's queries
-// of one unit, writing run files into dir.
-func runMethods(ctx context.Context, b *benchFlags, cls []host.Client, c *bench.Corpus, qs []bench.QueryLine, dir, name string) (full, base []bench.RunLine, err error) {
-	t0 := time.Now()
-	full, err = bench.Run(ctx, cls, c, qs, b.options(""))
+// runAll ingests each scope once and runs every variant, writing one run
+// file per variant into dir as <name>-<variant>.jsonl.
+func runAll(ctx context.Context, b *benchFlags, c *bench.Corpus, qs []bench.QueryLine, vs []bench.Variant) ([][]bench.RunLine, error) {
+	cls, closeFn, err := b.engines(ctx, b.parallel)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	fmt.Fprintf(os.Stderr, "  %s: %d queries in %.1fs\n", name, len(qs), time.Since(t0).Seconds())
-	if err := bench.WriteRun(filepath.Join(dir, name+".jsonl"), full); err != nil {
-		return nil, nil, err
+	defer closeFn()
+	t0 := time.Now()
+	runs, err := bench.Run(ctx, cls, c, qs, vs, b.options())
+	if err != nil {
+		return nil, err
 	}
-	if b.baseline {
-		base, err = bench.Run(ctx, cls, c, qs, b.options("bm25"))
-		if err != nil {
-			return nil, nil, err
-		}
-		if err := bench.WriteRun(filepath.Join(dir, name+"-bm25.jsonl"), base); err != nil {
-			return nil, nil, err
-		}
-	}
-	return full, base, nil
+	fmt.Fprintf(os.Stderr, "  %d queries × %d variants over %d scopes in %.1fs (%s)\n", len(qs), len(vs), len(c.Scopes),
+		time.Since(t0).Seconds(), b.engineName())
+	return runs, nil
+}
+
+func fileName(v bench.Variant) string {
+	return strings.NewReplacer(" ", "", "-", "no-", ",", "+").Replace(v.Name)
 }
 
 func benchLME(ctx context.Context, args []string) error {
@@ -108,29 +125,37 @@ func benchLME(ctx context.Context, args []string) error {
 	if err := os.MkdirAll(b.out, 0o755); err != nil {
 		return err
 	}
-	cls, closeFn, err := b.engines(ctx, b.parallel)
+	fmt.Printf("LongMemEval %s: %d questions, %d turns, engine %s\n", *data, len(ds.QIDOrder), countTurns(ds.Corpus), b.engineName())
+	sq, tq := ds.Queries["session"], ds.Queries["turn"]
+	vs := b.variants()
+	runs, err := runAll(ctx, &b, ds.Corpus, append(append([]bench.QueryLine{}, sq...), tq...), vs)
 	if err != nil {
 		return err
 	}
-	defer closeFn()
-	fmt.Printf("LongMemEval %s: %d questions, %d turns, engine %s\n", *data, len(ds.QIDOrder), countTurns(ds.Corpus), b.engineName())
-	for _, unit := range []string{"session", "turn"} {
-		full, base, err := runMethods(ctx, &b, cls, ds.Corpus, ds.Queries[unit], b.out, "lme-"+unit)
-		if err != nil {
-			return err
+	var rows []resultRow
+	for i, v := range vs {
+		sess, turn := runs[i][:len(sq)], runs[i][len(sq):]
+		for unit, run := range map[string][]bench.RunLine{"session": sess, "turn": turn} {
+			if err := bench.WriteRun(filepath.Join(b.out, "lme-"+unit+"-"+fileName(v)+".jsonl"), run); err != nil {
+				return err
+			}
 		}
-		s := bench.ScoreLME(ds, full, unit, false)
-		s.Print(os.Stdout, "LongMemEval "+unit+" (full)", "recall_all", bench.LMEKs)
-		s.Print(os.Stdout, "LongMemEval "+unit+" (full)", "ndcg_any", bench.LMEKs)
-		if unit == "turn" {
-			bench.ScoreLME(ds, full, unit, true).Print(os.Stdout, "LongMemEval turn run scored as sessions (full)", "recall_all", bench.LMEKs)
+		s, t := bench.ScoreLME(ds, sess, "session", false), bench.ScoreLME(ds, turn, "turn", false)
+		if i == 0 || v.Method == "bm25" {
+			s.Print(os.Stdout, "LongMemEval session, "+v.Name, "recall_all", bench.LMEKs)
+			t.Print(os.Stdout, "LongMemEval turn, "+v.Name, "recall_all", bench.LMEKs)
 		}
-		if base != nil {
-			bench.ScoreLME(ds, base, unit, false).Print(os.Stdout, "LongMemEval "+unit+" (bm25 baseline)", "recall_all", bench.LMEKs)
+		if i == 0 {
+			s.Print(os.Stdout, "LongMemEval session, "+v.Name, "ndcg_any", bench.LMEKs)
+			t.Print(os.Stdout, "LongMemEval turn, "+v.Name, "ndcg_any", bench.LMEKs)
 		}
+		rows = append(rows, resultRow{v.Name, []float64{s.Get("recall_all", 5), s.Get("recall_all", 10),
+			t.Get("recall_all", 5), t.Get("recall_all", 10), s.Get("ndcg_any", 10)}})
 	}
+	header := []string{"session R_all@5", "session R_all@10", "turn R_all@5", "turn R_all@10", "session NDCG@10"}
+	printRows(os.Stdout, "LongMemEval summary", header, rows)
 	fmt.Printf("run files in %s (score independently with shared/evals/score.py)\n", b.out)
-	return nil
+	return appendMarkdown(b.markdown, "LongMemEval_S dev ("+filepath.Base(*data)+")", header, rows)
 }
 
 func benchLoCoMo(ctx context.Context, args []string) error {
@@ -149,22 +174,31 @@ func benchLoCoMo(ctx context.Context, args []string) error {
 	if err := os.MkdirAll(b.out, 0o755); err != nil {
 		return err
 	}
-	cls, closeFn, err := b.engines(ctx, b.parallel)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
 	fmt.Printf("LoCoMo %s: %d questions, %d turns, engine %s\n", *data, len(ds.QIDOrder), countTurns(ds.Corpus), b.engineName())
-	full, base, err := runMethods(ctx, &b, cls, ds.Corpus, ds.Queries["turn"], b.out, "locomo")
+	vs := b.variants()
+	runs, err := runAll(ctx, &b, ds.Corpus, ds.Queries["turn"], vs)
 	if err != nil {
 		return err
 	}
-	bench.ScoreLoCoMo(ds, full).Print(os.Stdout, "LoCoMo (full)", "recall", bench.LoCoMoKs)
-	if base != nil {
-		bench.ScoreLoCoMo(ds, base).Print(os.Stdout, "LoCoMo (bm25 baseline)", "recall", bench.LoCoMoKs)
+	var rows []resultRow
+	for i, v := range vs {
+		if err := bench.WriteRun(filepath.Join(b.out, "locomo-"+fileName(v)+".jsonl"), runs[i]); err != nil {
+			return err
+		}
+		s := bench.ScoreLoCoMo(ds, runs[i])
+		if i == 0 || v.Method == "bm25" {
+			s.Print(os.Stdout, "LoCoMo, "+v.Name, "recall", bench.LoCoMoKs)
+		}
+		mh := s.ByType["multi-hop"]
+		if mh == nil {
+			mh = &bench.Scores{}
+		}
+		rows = append(rows, resultRow{v.Name, []float64{s.Get("recall", 5), s.Get("recall", 10), s.Get("recall", 25), mh.Get("recall", 10)}})
 	}
+	header := []string{"R@5", "R@10", "R@25", "multi-hop R@10"}
+	printRows(os.Stdout, "LoCoMo summary (categories 1-4)", header, rows)
 	fmt.Printf("run files in %s (score independently with shared/evals/score.py)\n", b.out)
-	return nil
+	return appendMarkdown(b.markdown, "LoCoMo ("+filepath.Base(*data)+")", header, rows)
 }
 
 func benchGeneric(ctx context.Context, args []string) error {
@@ -173,8 +207,7 @@ func benchGeneric(ctx context.Context, args []string) error {
 	b.register(fs)
 	corpus := fs.String("corpus", "", "generic corpus (JSONL)")
 	queries := fs.String("queries", "", "generic queries (JSONL)")
-	fs.StringVar(&b.out, "out", "", "run file to write")
-	method := fs.String("method", "", `ranking method: "" (full) or "bm25"`)
+	fs.StringVar(&b.out, "out", "", "run file to write (the full method; other variants go beside it)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -195,20 +228,71 @@ func benchGeneric(ctx context.Context, args []string) error {
 			return fmt.Errorf("query %s: scope %q has no turns in %s", q.QID, q.Scope, *corpus)
 		}
 	}
-	cls, closeFn, err := b.engines(ctx, b.parallel)
+	if !flagSet(fs, "baseline") {
+		b.baseline = false // the generic mode writes only what was asked for
+	}
+	vs := b.variants()
+	runs, err := runAll(ctx, &b, c, qs, vs)
 	if err != nil {
 		return err
 	}
-	defer closeFn()
-	t0 := time.Now()
-	run, err := bench.Run(ctx, cls, c, qs, b.options(*method))
+	for i, v := range vs {
+		path := b.out
+		if i > 0 {
+			path = strings.TrimSuffix(b.out, ".jsonl") + "-" + fileName(v) + ".jsonl"
+		}
+		if err := bench.WriteRun(path, runs[i]); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "  %s → %s\n", v.Name, path)
+	}
+	return nil
+}
+
+// flagSet reports whether the user set the named flag.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+type resultRow struct {
+	name string
+	vals []float64
+}
+
+func printRows(w io.Writer, title string, header []string, rows []resultRow) {
+	fmt.Fprintf(w, "%s\n  %-28s", title, "")
+	for _, h := range header {
+		fmt.Fprintf(w, " %16s", h)
+	}
+	fmt.Fprintln(w)
+	for _, r := range rows {
+		fmt.Fprintf(w, "  %-28s", r.name)
+		for _, v := range r.vals {
+			fmt.Fprintf(w, " %16.3f", v)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func appendMarkdown(path, title string, header []string, rows []resultRow) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		return err
 	}
-	if err := bench.WriteRun(b.out, run); err != nil {
-		return err
+	defer f.Close()
+	fmt.Fprintf(f, "\n%s\n\n| method | %s |\n|---|%s\n", title, strings.Join(header, " | "), strings.Repeat("---|", len(header)))
+	for _, r := range rows {
+		fmt.Fprintf(f, "| %s |", r.name)
+		for _, v := range r.vals {
+			fmt.Fprintf(f, " %.3f |", v)
+		}
+		fmt.Fprintln(f)
 	}
-	fmt.Fprintf(os.Stderr, "%d queries over %d scopes in %.1fs → %s\n", len(qs), len(c.Scopes), time.Since(t0).Seconds(), b.out)
 	return nil
 }
 
@@ -226,9 +310,4 @@ func countTurns(c *bench.Corpus) int {
 		n += len(ts)
 	}
 	return n
-}
-
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -15,6 +15,10 @@ const (
 	// the prompt is more likely the one meant than the same words in an
 	// unrelated chat. Half of the turn's own evidence at most.
 	sessionWeight = 0.5
+	// factWeight: a fact extracted from a turn is a second, cleaner key for
+	// it ("Lives in Lisbon" for "so yeah we finally made the move to
+	// Lisbon last month"); its match adds to the turn's own.
+	factWeight = 0.5
 	// neighborWeight: how much a turn borrows from the better of the turns
 	// just before and after it. Chat turns are short and lean on context
 	// ("Yep! It's my third one."), so a turn next to a strong match is
@@ -22,9 +26,13 @@ const (
 	neighborWeight = 0.5
 )
 
+// Features are the ranking features a recall can switch off (Disable), for
+// ablation.
+var Features = []string{"session-prior", "neighbors", "time", "facts"}
+
 // components are the evidence for one candidate, kept for explanations.
 type components struct {
-	lex, neighbor, session, time float64
+	lex, fact, neighbor, session, time float64
 }
 
 // rank is the full method: lexical evidence from the turn, its neighbours
@@ -38,6 +46,10 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 	normalizeMax(turnSc)
 	normalizeMax(sessSc)
 	tf := e.timeFilter(q, off("time"))
+	var factSc []float64
+	if !off("facts") {
+		factSc = e.factKeyScores(q)
+	}
 
 	if req.Unit == UnitSession {
 		best := make([]float64, len(sessSc))
@@ -62,6 +74,9 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 	comp := func(d int) components {
 		t := e.turnBySlot[d]
 		c := components{lex: turnSc[d], time: tf.factor(t.Time)}
+		if factSc != nil {
+			c.fact = factWeight * factSc[d]
+		}
 		if nb != nil {
 			c.neighbor = neighborWeight * nb[d]
 		}
@@ -71,11 +86,11 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 		return c
 	}
 	for d := range turnSc {
-		if t := e.turnBySlot[d]; t == nil || (turnSc[d] == 0 && (nb == nil || nb[d] == 0)) {
+		if t := e.turnBySlot[d]; t == nil || (turnSc[d] == 0 && (nb == nil || nb[d] == 0) && (factSc == nil || factSc[d] == 0)) {
 			continue
 		}
 		c := comp(d)
-		final[d] = (c.lex + c.neighbor + c.session) * c.time
+		final[d] = (c.lex + c.fact + c.neighbor + c.session) * c.time
 	}
 	if !req.All {
 		e.gate(q, final)
@@ -193,6 +208,9 @@ func (e *Engine) whyTurn(q *query, t *turn, c components, tf timeFilter) []strin
 	if m := matched(q, e.turnIdx.Terms(t.doc)); len(m) > 0 {
 		why = append(why, "mentions "+strings.Join(m, ", "))
 	}
+	if c.fact > 0 {
+		why = append(why, "a fact learned from it matches")
+	}
 	if c.neighbor > 0 && c.neighbor >= c.lex {
 		why = append(why, "next to a matching turn")
 	}
@@ -214,4 +232,31 @@ func (e *Engine) whySession(q *query, ss *session, tf timeFilter) []string {
 		why = append(why, r)
 	}
 	return why
+}
+
+// factKeyScores scores facts against the query and credits each fact's
+// source turns with its (normalised) score: fact-augmented keys.
+func (e *Engine) factKeyScores(q *query) []float64 {
+	if e.factIdx.Len() == 0 {
+		return nil
+	}
+	fsc := make([]float64, e.factIdx.Slots())
+	e.factIdx.Score(q.weights, fsc)
+	normalizeMax(fsc)
+	out := make([]float64, e.turnIdx.Slots())
+	for d, s := range fsc {
+		if s == 0 {
+			continue
+		}
+		f := e.facts[e.factBySlot[d]]
+		if f == nil {
+			continue
+		}
+		for _, src := range f.Sources {
+			if t := e.turns[src]; t != nil {
+				out[t.doc] = max(out[t.doc], s)
+			}
+		}
+	}
+	return out
 }

@@ -171,11 +171,17 @@ func writeRun(w io.Writer, run []RunLine) error {
 	return nil
 }
 
-// Options choose the ranking method.
-type Options struct {
+// Variant is one ranking configuration: a method and the features it
+// switches off.
+type Variant struct {
+	Name    string
 	Method  string   // "" (full) or "bm25"
-	Disable []string // ablation: ranking features to switch off
-	Depth   int      // ids per query (default 50)
+	Disable []string // ranking features to switch off (ablation)
+}
+
+// Options control a run.
+type Options struct {
+	Depth int // ids per query (default 50)
 	// Progress, if set, is called after each scope.
 	Progress func(done, total int)
 }
@@ -184,10 +190,12 @@ type Options struct {
 // the JSON round trip, small enough to keep a request a few MB.
 const batch = 1000
 
-// Run answers every query from its scope's memory store. Engines come from
-// clients; each handles whole scopes (forget-all between them) so scopes run
-// in parallel on len(clients) instances.
-func Run(ctx context.Context, clients []host.Client, c *Corpus, qs []QueryLine, o Options) ([]RunLine, error) {
+// Run answers every query from its scope's memory store under every
+// variant; a scope is ingested once and then queried by all variants. The
+// result holds one run per variant, in query order. Engines come from
+// clients; each handles whole scopes (forget-all between them), so scopes
+// run in parallel on len(clients) instances.
+func Run(ctx context.Context, clients []host.Client, c *Corpus, qs []QueryLine, vs []Variant, o Options) ([][]RunLine, error) {
 	if o.Depth == 0 {
 		o.Depth = 50
 	}
@@ -199,14 +207,17 @@ func Run(ctx context.Context, clients []host.Client, c *Corpus, qs []QueryLine, 
 		}
 		byScope[q.Scope] = append(byScope[q.Scope], i)
 	}
-	run := make([]RunLine, len(qs))
+	runs := make([][]RunLine, len(vs))
+	for i := range runs {
+		runs[i] = make([]RunLine, len(qs))
+	}
 	jobs := make(chan string)
 	errs := make(chan error, len(clients))
 	done := make(chan struct{}, len(order))
 	for _, cl := range clients {
 		go func(cl host.Client) {
 			for scope := range jobs {
-				if err := runScope(ctx, cl, c.Turns[scope], qs, byScope[scope], run, o); err != nil {
+				if err := runScope(ctx, cl, c.Turns[scope], qs, byScope[scope], vs, runs, o); err != nil {
 					errs <- fmt.Errorf("scope %s: %w", scope, err)
 					for range jobs {
 					}
@@ -239,10 +250,10 @@ func Run(ctx context.Context, clients []host.Client, c *Corpus, qs []QueryLine, 
 			}
 		}
 	}
-	return run, firstErr
+	return runs, firstErr
 }
 
-func runScope(ctx context.Context, cl host.Client, turns []CorpusLine, qs []QueryLine, idx []int, run []RunLine, o Options) error {
+func runScope(ctx context.Context, cl host.Client, turns []CorpusLine, qs []QueryLine, idx []int, vs []Variant, runs [][]RunLine, o Options) error {
 	if err := cl.Forget(ctx, wasm.ForgetRequest{All: true}); err != nil {
 		return err
 	}
@@ -255,22 +266,24 @@ func runScope(ctx context.Context, cl host.Client, turns []CorpusLine, qs []Quer
 			return err
 		}
 	}
-	for _, i := range idx {
-		q := qs[i]
-		req := engine.RecallRequest{Text: q.Text, Time: q.Time, Unit: engine.Unit(q.Unit), K: o.Depth,
-			Method: o.Method, Disable: o.Disable, All: true}
-		if q.Unit == "turn" {
-			req.Role = model.RoleUser
+	for vi, v := range vs {
+		for _, i := range idx {
+			q := qs[i]
+			req := engine.RecallRequest{Text: q.Text, Time: q.Time, Unit: engine.Unit(q.Unit), K: o.Depth,
+				Method: v.Method, Disable: v.Disable, All: true}
+			if q.Unit == "turn" {
+				req.Role = model.RoleUser
+			}
+			hits, err := cl.Recall(ctx, req)
+			if err != nil {
+				return fmt.Errorf("query %s: %w", q.QID, err)
+			}
+			ids := make([]string, 0, len(hits))
+			for _, h := range hits {
+				ids = append(ids, h.ID)
+			}
+			runs[vi][i] = RunLine{QID: q.QID, Ranked: ids}
 		}
-		hits, err := cl.Recall(ctx, req)
-		if err != nil {
-			return fmt.Errorf("query %s: %w", q.QID, err)
-		}
-		ids := make([]string, 0, len(hits))
-		for _, h := range hits {
-			ids = append(ids, h.ID)
-		}
-		run[i] = RunLine{QID: q.QID, Ranked: ids}
 	}
 	return nil
 }
