@@ -43,12 +43,28 @@ func TestTokensAtSpans(t *testing.T) {
 	})
 }
 
-func TestCacheBounded(t *testing.T) {
+func TestIDsMatchTerms(t *testing.T) {
 	a := New()
-	for i := 0; i < maxCache+10; i++ {
-		a.Term("w" + strings.Repeat("a", i%30) + string(rune('a'+i%26)) + string(rune('a'+(i/26)%26)) + string(rune('a'+(i/676)%26)))
+	text := "Anna's cats don't like LOUD music; two cats, 3.5 kg."
+	ids := a.AppendIDs(nil, text)
+	var got []string
+	for _, id := range ids {
+		got = append(got, a.TermOf(id))
 	}
-	assert.LessOrEqual(t, len(a.stems), maxCache)
+	assert.Equal(t, a.Terms(text), got)
+	again := a.AppendIDs(nil, text)
+	assert.Equal(t, ids, again, "ids are stable")
+	id, ok := a.ID("cat")
+	assert.True(t, ok)
+	assert.Equal(t, "cat", a.TermOf(id))
+}
+
+func TestTokenCacheBounded(t *testing.T) {
+	a := New()
+	for i := 0; i < maxTokenCache+10; i++ {
+		a.AppendIDs(nil, "w"+strings.Repeat("a", i%30)+string(rune('a'+i%26))+string(rune('a'+(i/26)%26))+string(rune('a'+(i/676)%26)))
+	}
+	assert.LessOrEqual(t, len(a.tokens), maxTokenCache)
 }
 
 func FuzzTerms(f *testing.F) {
@@ -57,7 +73,11 @@ func FuzzTerms(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		a := New()
-		for _, term := range a.Terms(s) {
+		ids := a.AppendIDs(nil, s)
+		terms := a.Terms(s)
+		assert.Equal(t, len(terms), len(ids))
+		for i, term := range terms {
+			assert.Equal(t, term, a.TermOf(ids[i]))
 			if utf8.ValidString(s) {
 				assert.True(t, utf8.ValidString(term))
 			}

@@ -36,7 +36,7 @@ type Engine struct {
 	factBySlot []string
 	factDoc    map[string]int32
 
-	scratch []float64
+	buf buffers
 }
 
 type session struct {
@@ -49,7 +49,7 @@ type turn struct {
 	model.Turn
 	doc   int32
 	sess  *session
-	terms []string
+	terms []uint32 // analysed text, in order
 }
 
 // New returns an empty engine with default settings.
@@ -155,7 +155,7 @@ func (e *Engine) storeTurn(t model.Turn) *turn {
 		ss.Start = t.Time
 	}
 	tr := &turn{Turn: t, sess: ss, doc: e.turnIdx.NewDoc()}
-	tr.terms = e.an.Terms(t.Text)
+	tr.terms = e.an.AppendIDs(nil, t.Text)
 	e.turnIdx.Add(tr.doc, tr.terms)
 	e.sessIdx.Add(ss.doc, tr.terms)
 	setSlot(&e.turnBySlot, tr.doc, tr)

@@ -117,7 +117,7 @@ func (e *Engine) DeleteFact(id string) error {
 
 func (e *Engine) indexFact(f *model.Fact) {
 	d := e.factIdx.NewDoc()
-	e.factIdx.Add(d, e.an.Terms(f.Text+" "+f.Value))
+	e.factIdx.Add(d, e.an.AppendIDs(nil, f.Text+" "+f.Value))
 	setSlot(&e.factBySlot, d, f.ID)
 	e.factDoc[f.ID] = d
 }

@@ -8,8 +8,8 @@ import (
 )
 
 // Ranking weights. Scores are first normalised so the best turn (and the
-// best session) of a query scores 1, which makes these relative weights
-// independent of the query's length and the store's size.
+// best session, and the best fact) of a query scores 1, which makes these
+// relative weights independent of the query's length and the store's size.
 const (
 	// sessionWeight: a turn in a conversation that, as a whole, matches
 	// the prompt is more likely the one meant than the same words in an
@@ -30,48 +30,60 @@ const (
 // ablation.
 var Features = []string{"session-prior", "neighbors", "time", "facts"}
 
+// Scratch array numbers (see buffers).
+const (
+	bufTurn = iota
+	bufSession
+	bufFact
+	bufNeighbor
+	bufFactTurn
+	bufFinal
+)
+
 // components are the evidence for one candidate, kept for explanations.
 type components struct {
 	lex, fact, neighbor, session, time float64
 }
 
-// rank is the full method: lexical evidence from the turn, its neighbours
-// and its session, weighted by the prompt's time constraints.
+// rank is the full method: lexical evidence from the turn, its neighbours,
+// its session and the facts learned from it, weighted by the prompt's time
+// constraints.
 func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 	off := func(name string) bool { return slices.Contains(req.Disable, name) }
-	turnSc := make([]float64, e.turnIdx.Slots())
-	e.turnIdx.Score(q.weights, turnSc)
-	sessSc := make([]float64, e.sessIdx.Slots())
-	e.sessIdx.Score(q.weights, sessSc)
-	normalizeMax(turnSc)
-	normalizeMax(sessSc)
+	turnSc := e.buf.get(bufTurn, e.turnIdx.Slots())
+	turns := e.turnIdx.Score(q.weights, turnSc, nil)
+	sessSc := e.buf.get(bufSession, e.sessIdx.Slots())
+	sessions := e.sessIdx.Score(q.weights, sessSc, nil)
+	normalizeMax(turnSc, turns)
+	normalizeMax(sessSc, sessions)
 	tf := e.timeFilter(q, off("time"))
-	var factSc []float64
-	if !off("facts") {
-		factSc = e.factKeyScores(q)
-	}
 
 	if req.Unit == UnitSession {
-		best := make([]float64, len(sessSc))
-		for d, s := range turnSc {
-			if t := e.turnBySlot[d]; t != nil && s > best[t.sess.doc] {
-				best[t.sess.doc] = s
-			}
+		best := e.buf.get(bufFinal, len(sessSc))
+		for _, d := range turns {
+			t := e.turnBySlot[d]
+			best[t.sess.doc] = max(best[t.sess.doc], turnSc[d])
 		}
-		for i := range sessSc {
-			if ss := e.sessBySlot[i]; ss != nil {
-				sessSc[i] = (sessSc[i] + best[i]) * tf.factor(ss.Start)
-			}
+		// Every session with a matching turn matches as a whole too, so
+		// sessions lists all candidates.
+		for _, sd := range sessions {
+			sessSc[sd] = (sessSc[sd] + best[sd]) * tf.factor(e.sessBySlot[sd].Start)
 		}
-		return e.topSessions(sessSc, req.K, func(ss *session) []string { return e.whySession(q, ss, tf) })
+		return e.topSessions(sessSc, sessions, req.K, func(ss *session) []string { return e.whySession(q, ss, tf) })
 	}
 
+	cands := slices.Clone(turns)
+	var factSc []float64
+	if !off("facts") {
+		factSc = e.buf.get(bufFactTurn, len(turnSc))
+		cands = e.factKeyScores(q, factSc, cands)
+	}
 	var nb []float64
 	if !off("neighbors") {
-		nb = e.neighborScores(turnSc)
+		nb = e.buf.get(bufNeighbor, len(turnSc))
+		cands = e.neighborScores(turnSc, turns, nb, factSc, cands)
 	}
-	final := make([]float64, len(turnSc))
-	comp := func(d int) components {
+	comp := func(d int32) components {
 		t := e.turnBySlot[d]
 		c := components{lex: turnSc[d], time: tf.factor(t.Time)}
 		if factSc != nil {
@@ -85,17 +97,86 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 		}
 		return c
 	}
-	for d := range turnSc {
-		if t := e.turnBySlot[d]; t == nil || (turnSc[d] == 0 && (nb == nil || nb[d] == 0) && (factSc == nil || factSc[d] == 0)) {
-			continue
-		}
+	final := e.buf.get(bufFinal, len(turnSc))
+	for _, d := range cands {
 		c := comp(d)
 		final[d] = (c.lex + c.fact + c.neighbor + c.session) * c.time
 	}
+	var pass func(*turn) bool
 	if !req.All {
-		e.gate(q, final)
+		pass = e.gate(q)
 	}
-	return e.topTurns(final, req, func(t *turn) []string { return e.whyTurn(q, t, comp(int(t.doc)), tf) })
+	return e.topTurns(final, cands, req, pass, func(t *turn) []string { return e.whyTurn(q, t, comp(t.doc), tf) })
+}
+
+// normalizeMax scales the listed scores so the best is 1.
+func normalizeMax(sc []float64, docs []int32) {
+	m := 0.0
+	for _, d := range docs {
+		m = max(m, sc[d])
+	}
+	if m == 0 {
+		return
+	}
+	for _, d := range docs {
+		sc[d] /= m
+	}
+}
+
+// neighborScores sets nb[d] to the best score among the turns just before
+// and after d in its session, for the neighbours of matching turns, and
+// returns cands extended with neighbours that were not candidates yet (not
+// matching, not credited by a fact, not already a neighbour).
+func (e *Engine) neighborScores(sc []float64, matches []int32, nb, fact []float64, cands []int32) []int32 {
+	for _, d := range matches {
+		t := e.turnBySlot[d]
+		ts := t.sess.turns
+		i, found := slices.BinarySearchFunc(ts, t, turnOrder)
+		if !found {
+			continue
+		}
+		for _, j := range [2]int{i - 1, i + 1} {
+			if j < 0 || j >= len(ts) {
+				continue
+			}
+			n := ts[j].doc
+			if sc[n] == 0 && nb[n] == 0 && (fact == nil || fact[n] == 0) {
+				cands = append(cands, n)
+			}
+			nb[n] = max(nb[n], sc[d])
+		}
+	}
+	return cands
+}
+
+// factKeyScores scores facts against the query and credits each fact's
+// source turns with its normalised score (fact-augmented keys), returning
+// cands extended with source turns that were not candidates yet.
+func (e *Engine) factKeyScores(q *query, out []float64, cands []int32) []int32 {
+	if e.factIdx.Len() == 0 {
+		return cands
+	}
+	fsc := e.buf.get(bufFact, e.factIdx.Slots())
+	facts := e.factIdx.Score(q.weights, fsc, nil)
+	normalizeMax(fsc, facts)
+	turnSc := e.buf.arrays[bufTurn]
+	for _, d := range facts {
+		f := e.facts[e.factBySlot[d]]
+		if f == nil {
+			continue
+		}
+		for _, src := range f.Sources {
+			t := e.turns[src]
+			if t == nil {
+				continue
+			}
+			if turnSc[t.doc] == 0 && out[t.doc] == 0 {
+				cands = append(cands, t.doc)
+			}
+			out[t.doc] = max(out[t.doc], fsc[d])
+		}
+	}
+	return cands
 }
 
 // The relevance gate. A turn is offered only if the query words it
@@ -121,83 +202,35 @@ func personal(text string) bool {
 	return found
 }
 
-// gate zeroes the scores of turns that fail the relevance gate.
-func (e *Engine) gate(q *query, sc []float64) {
-	var all, known float64
-	idf := make(map[string]float64, len(q.weights))
-	for t, w := range q.weights {
-		idf[t] = e.turnIdx.IDF(t) * w
-		all += idf[t]
-		if e.turnIdx.DF(t) > 0 {
-			known += idf[t]
-		}
+// gate returns the relevance test for a query's hits.
+func (e *Engine) gate(q *query) func(*turn) bool {
+	idf := make(map[uint32]float64, len(q.weights))
+	var known float64
+	for _, w := range q.weights {
+		idf[w.ID] = e.turnIdx.IDF(w.ID) * w.Weight
+		known += idf[w.ID]
 	}
+	// An unknown term's IDF is the highest the store can give.
+	all := known + float64(q.unknown)*e.turnIdx.IDF(^uint32(0))
 	need := gateShare * known
 	if !personal(q.text) {
 		need = max(need, impersonalShare*all)
 	}
-	for d, s := range sc {
-		if s == 0 {
-			continue
-		}
+	return func(t *turn) bool {
 		got := 0.0
-		for _, t := range e.turnIdx.Terms(int32(d)) {
-			got += idf[t]
+		for _, id := range e.turnIdx.Terms(t.doc) {
+			got += idf[id]
 		}
-		if got < need {
-			sc[d] = 0
-		}
+		return got >= need
 	}
 }
 
-// normalizeMax scales scores so the best is 1.
-func normalizeMax(sc []float64) {
-	m := 0.0
-	for _, s := range sc {
-		m = max(m, s)
-	}
-	if m == 0 {
-		return
-	}
-	for i := range sc {
-		sc[i] /= m
-	}
-}
-
-// neighborScores returns, for every turn, the best score among the turns
-// just before and after it in its session. Only matching turns propagate,
-// so the work is proportional to the number of matches.
-func (e *Engine) neighborScores(sc []float64) []float64 {
-	nb := make([]float64, len(sc))
-	for d, s := range sc {
-		if s == 0 {
-			continue
-		}
-		t := e.turnBySlot[d]
-		if t == nil {
-			continue
-		}
-		turns := t.sess.turns
-		i, found := slices.BinarySearchFunc(turns, t, turnOrder)
-		if !found {
-			continue
-		}
-		if i > 0 {
-			nb[turns[i-1].doc] = max(nb[turns[i-1].doc], s)
-		}
-		if i+1 < len(turns) {
-			nb[turns[i+1].doc] = max(nb[turns[i+1].doc], s)
-		}
-	}
-	return nb
-}
-
-// matched returns the query terms a turn contains, in query order.
-func matched(q *query, terms []string) []string {
+// matched returns the query terms a document contains, in query order.
+func (e *Engine) matched(q *query, ids []uint32) []string {
 	var out []string
-	for _, t := range q.terms {
-		if slices.Contains(terms, t) && !slices.Contains(out, t) {
-			out = append(out, t)
+	for _, w := range q.weights {
+		if slices.Contains(ids, w.ID) {
+			out = append(out, e.an.TermOf(w.ID))
 		}
 	}
 	return out
@@ -205,7 +238,7 @@ func matched(q *query, terms []string) []string {
 
 func (e *Engine) whyTurn(q *query, t *turn, c components, tf timeFilter) []string {
 	var why []string
-	if m := matched(q, e.turnIdx.Terms(t.doc)); len(m) > 0 {
+	if m := e.matched(q, e.turnIdx.Terms(t.doc)); len(m) > 0 {
 		why = append(why, "mentions "+strings.Join(m, ", "))
 	}
 	if c.fact > 0 {
@@ -225,38 +258,11 @@ func (e *Engine) whyTurn(q *query, t *turn, c components, tf timeFilter) []strin
 
 func (e *Engine) whySession(q *query, ss *session, tf timeFilter) []string {
 	var why []string
-	if m := matched(q, e.sessIdx.Terms(ss.doc)); len(m) > 0 {
+	if m := e.matched(q, e.sessIdx.Terms(ss.doc)); len(m) > 0 {
 		why = append(why, "mentions "+strings.Join(m, ", "))
 	}
 	if r := tf.why(ss.Start); r != "" {
 		why = append(why, r)
 	}
 	return why
-}
-
-// factKeyScores scores facts against the query and credits each fact's
-// source turns with its (normalised) score: fact-augmented keys.
-func (e *Engine) factKeyScores(q *query) []float64 {
-	if e.factIdx.Len() == 0 {
-		return nil
-	}
-	fsc := make([]float64, e.factIdx.Slots())
-	e.factIdx.Score(q.weights, fsc)
-	normalizeMax(fsc)
-	out := make([]float64, e.turnIdx.Slots())
-	for d, s := range fsc {
-		if s == 0 {
-			continue
-		}
-		f := e.facts[e.factBySlot[d]]
-		if f == nil {
-			continue
-		}
-		for _, src := range f.Sources {
-			if t := e.turns[src]; t != nil {
-				out[t.doc] = max(out[t.doc], s)
-			}
-		}
-	}
-	return out
 }

@@ -101,27 +101,33 @@ func (e *Engine) Recall(req RecallRequest) ([]Hit, error) {
 	return hits, nil
 }
 
-// scores returns a zeroed scratch array for index slots.
-func (e *Engine) scoresFor(n int) []float64 {
-	if cap(e.scratch) < n {
-		e.scratch = make([]float64, n)
-	}
-	s := e.scratch[:n]
-	clear(s)
-	return s
-}
-
 // rankBaseline is plain BM25 over the unit's documents: the same analyzer,
 // no extras. The bench reports it beside the full method.
 func (e *Engine) rankBaseline(q *query, req RecallRequest) []Hit {
 	if req.Unit == UnitSession {
-		sc := make([]float64, e.sessIdx.Slots())
-		e.sessIdx.Score(q.weights, sc)
-		return e.topSessions(sc, req.K, nil)
+		sc := e.buf.get(0, e.sessIdx.Slots())
+		touched := e.sessIdx.Score(q.weights, sc, nil)
+		return e.topSessions(sc, touched, req.K, nil)
 	}
-	sc := e.scoresFor(e.turnIdx.Slots())
-	e.turnIdx.Score(q.weights, sc)
-	return e.topTurns(sc, req, nil)
+	sc := e.buf.get(0, e.turnIdx.Slots())
+	touched := e.turnIdx.Score(q.weights, sc, nil)
+	return e.topTurns(sc, touched, req, nil, nil)
+}
+
+// buffers are dense per-slot score arrays reused across recalls, so a
+// recall allocates in proportion to its matches, not to the store.
+type buffers struct {
+	arrays [6][]float64
+}
+
+// get returns scratch array i with n zeroed entries.
+func (b *buffers) get(i, n int) []float64 {
+	if cap(b.arrays[i]) < n {
+		b.arrays[i] = make([]float64, n+n/4)
+	}
+	s := b.arrays[i][:n]
+	clear(s)
+	return s
 }
 
 type scored struct {
@@ -129,15 +135,14 @@ type scored struct {
 	score float64
 }
 
-// top returns the k best slots with positive score, best first, ties broken
-// by slot for determinism.
-func top(sc []float64, k int, keep func(int32) bool) []scored {
-	var out []scored
-	for i, s := range sc {
-		if s <= 0 || (keep != nil && !keep(int32(i))) {
-			continue
+// ranked returns the candidates with a positive score, best first, ties
+// broken by slot so that results are deterministic.
+func ranked(sc []float64, cands []int32, keep func(int32) bool) []scored {
+	out := make([]scored, 0, len(cands))
+	for _, d := range cands {
+		if s := sc[d]; s > 0 && (keep == nil || keep(d)) {
+			out = append(out, scored{d, s})
 		}
-		out = append(out, scored{int32(i), s})
 	}
 	slices.SortFunc(out, func(a, b scored) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
@@ -145,20 +150,25 @@ func top(sc []float64, k int, keep func(int32) bool) []scored {
 		}
 		return cmp.Compare(a.slot, b.slot)
 	})
-	if len(out) > k {
-		out = out[:k]
-	}
 	return out
 }
 
-func (e *Engine) topTurns(sc []float64, req RecallRequest, why func(*turn) []string) []Hit {
+// topTurns returns the k best turns among cands; pass, if set, is the
+// relevance gate each hit must clear.
+func (e *Engine) topTurns(sc []float64, cands []int32, req RecallRequest, pass func(*turn) bool, why func(*turn) []string) []Hit {
 	keep := func(d int32) bool {
 		t := e.turnBySlot[d]
 		return t != nil && (req.Role == "" || t.Role == req.Role)
 	}
 	var hits []Hit
-	for _, s := range top(sc, req.K, keep) {
+	for _, s := range ranked(sc, cands, keep) {
+		if len(hits) == req.K {
+			break
+		}
 		t := e.turnBySlot[s.slot]
+		if pass != nil && !pass(t) {
+			continue
+		}
 		h := Hit{ID: t.ID, Session: t.Session, Role: string(t.Role), Time: t.Time, Score: s.score, Text: t.Text}
 		if why != nil {
 			h.Why = why(t)
@@ -168,10 +178,13 @@ func (e *Engine) topTurns(sc []float64, req RecallRequest, why func(*turn) []str
 	return hits
 }
 
-func (e *Engine) topSessions(sc []float64, k int, why func(*session) []string) []Hit {
+func (e *Engine) topSessions(sc []float64, cands []int32, k int, why func(*session) []string) []Hit {
 	keep := func(d int32) bool { return int(d) < len(e.sessBySlot) && e.sessBySlot[d] != nil }
 	var hits []Hit
-	for _, s := range top(sc, k, keep) {
+	for _, s := range ranked(sc, cands, keep) {
+		if len(hits) == k {
+			break
+		}
 		ss := e.sessBySlot[s.slot]
 		h := Hit{ID: ss.ID, Time: ss.Start, Score: s.score, Text: ss.Title}
 		if why != nil {

@@ -1,4 +1,5 @@
-// Package index is an incremental inverted index with BM25 scoring.
+// Package index is an incremental inverted index with BM25 scoring over
+// term ids (see analyze.Analyzer).
 //
 // Documents are identified by dense int32 slots handed out by the index;
 // callers keep their own id ⇄ slot maps. Postings are kept sorted by slot so
@@ -17,23 +18,27 @@ type Posting struct {
 	TF  int32
 }
 
-// Index is an inverted index over bags of terms. The zero value is not
-// usable; call New.
+// Index is an inverted index over bags of term ids. The zero value is an
+// empty index.
 type Index struct {
-	postings map[string][]Posting
-	docTerms [][]string // per doc: its distinct terms (for deletion)
-	docLen   []int32    // per doc: number of terms, 0 for a free slot
+	postings [][]Posting // by term id
+	docTerms [][]uint32  // per doc: its distinct terms (for deletion)
+	docLen   []int32     // per doc: number of terms
 	live     []bool
 	free     []int32
 	nDocs    int
+	nTerms   int // terms with at least one posting
 	totalLen int64
 }
 
 // New returns an empty index.
-func New() *Index { return &Index{postings: make(map[string][]Posting)} }
+func New() *Index { return &Index{} }
 
 // Len returns the number of live documents.
 func (x *Index) Len() int { return x.nDocs }
+
+// Vocabulary returns the number of distinct terms in live documents.
+func (x *Index) Vocabulary() int { return x.nTerms }
 
 // AvgLen returns the mean document length in terms.
 func (x *Index) AvgLen() float64 {
@@ -46,12 +51,17 @@ func (x *Index) AvgLen() float64 {
 // DocLen returns the length in terms of document d.
 func (x *Index) DocLen(d int32) int { return int(x.docLen[d]) }
 
-// DF returns the number of live documents containing term.
-func (x *Index) DF(term string) int { return len(x.postings[term]) }
+// Postings returns the posting list of a term, sorted by document. The
+// slice belongs to the index; do not modify it.
+func (x *Index) Postings(term uint32) []Posting {
+	if int(term) >= len(x.postings) {
+		return nil
+	}
+	return x.postings[term]
+}
 
-// Postings returns the posting list of term, sorted by document. The slice
-// belongs to the index; do not modify it.
-func (x *Index) Postings(term string) []Posting { return x.postings[term] }
+// DF returns the number of live documents containing term.
+func (x *Index) DF(term uint32) int { return len(x.Postings(term)) }
 
 // NewDoc allocates an empty live document and returns its slot.
 func (x *Index) NewDoc() int32 {
@@ -77,14 +87,28 @@ func (x *Index) Live(d int32) bool { return d >= 0 && int(d) < len(x.live) && x.
 // numbers are below it, so it sizes dense score arrays.
 func (x *Index) Slots() int { return len(x.docLen) }
 
+func byDoc(p Posting, d int32) int { return int(p.Doc - d) }
+
 // Add appends terms to document d (a bag: order is ignored).
-func (x *Index) Add(d int32, terms []string) {
-	if len(terms) == 0 {
-		return
-	}
+func (x *Index) Add(d int32, terms []uint32) {
 	for _, t := range terms {
+		if int(t) >= len(x.postings) {
+			x.postings = append(x.postings, make([][]Posting, int(t)+1-len(x.postings))...)
+		}
 		pl := x.postings[t]
-		i, found := slices.BinarySearchFunc(pl, d, func(p Posting, d int32) int { return int(p.Doc - d) })
+		// Documents are mostly added in slot order: try the end first.
+		if n := len(pl); n > 0 && pl[n-1].Doc == d {
+			pl[n-1].TF++
+			continue
+		} else if n == 0 || pl[n-1].Doc < d {
+			if n == 0 {
+				x.nTerms++
+			}
+			x.postings[t] = append(pl, Posting{Doc: d, TF: 1})
+			x.docTerms[d] = append(x.docTerms[d], t)
+			continue
+		}
+		i, found := slices.BinarySearchFunc(pl, d, byDoc)
 		if found {
 			pl[i].TF++
 			continue
@@ -103,15 +127,14 @@ func (x *Index) Delete(d int32) {
 	}
 	for _, t := range x.docTerms[d] {
 		pl := x.postings[t]
-		i, found := slices.BinarySearchFunc(pl, d, func(p Posting, d int32) int { return int(p.Doc - d) })
+		i, found := slices.BinarySearchFunc(pl, d, byDoc)
 		if !found {
 			continue
 		}
-		pl = slices.Delete(pl, i, i+1)
-		if len(pl) == 0 {
-			delete(x.postings, t)
-		} else {
-			x.postings[t] = pl
+		x.postings[t] = slices.Delete(pl, i, i+1)
+		if len(x.postings[t]) == 0 {
+			x.postings[t] = nil
+			x.nTerms--
 		}
 	}
 	x.totalLen -= int64(x.docLen[d])
@@ -123,7 +146,7 @@ func (x *Index) Delete(d int32) {
 }
 
 // Terms returns the distinct terms of document d.
-func (x *Index) Terms(d int32) []string { return x.docTerms[d] }
+func (x *Index) Terms(d int32) []uint32 { return x.docTerms[d] }
 
 // BM25 parameters. k1 = 1.2 and b = 0.75 are the values Robertson and
 // Zaragoza recommend and that Lucene uses; they were not tuned on our data.
@@ -133,33 +156,41 @@ const (
 )
 
 // IDF is the BM25 inverse document frequency (the Lucene variant, always
-// positive).
-func (x *Index) IDF(term string) float64 {
+// positive). An unknown term has the highest IDF.
+func (x *Index) IDF(term uint32) float64 {
 	n := float64(x.nDocs)
-	df := float64(len(x.postings[term]))
+	df := float64(x.DF(term))
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
 }
 
-// Score adds the BM25 score of every document matching the weighted query
-// terms into scores (indexed by slot, len ≥ Slots()).
-func (x *Index) Score(query map[string]float64, scores []float64) {
+// Term is one weighted query term.
+type Term struct {
+	ID     uint32
+	Weight float64
+}
+
+// Score adds the BM25 score of every document matching the query into
+// scores (indexed by slot, len ≥ Slots()) and appends every document that
+// went from zero to a positive score to touched, returning it.
+func (x *Index) Score(query []Term, scores []float64, touched []int32) []int32 {
 	avg := x.AvgLen()
 	if avg == 0 {
-		return
+		return touched
 	}
-	for t, w := range query {
-		pl := x.postings[t]
+	for _, q := range query {
+		pl := x.Postings(q.ID)
 		if len(pl) == 0 {
 			continue
 		}
-		idf := x.IDF(t) * w
+		idf := x.IDF(q.ID) * q.Weight
 		for _, p := range pl {
 			tf := float64(p.TF)
 			norm := K1 * (1 - B + B*float64(x.docLen[p.Doc])/avg)
+			if scores[p.Doc] == 0 {
+				touched = append(touched, p.Doc)
+			}
 			scores[p.Doc] += idf * tf * (K1 + 1) / (tf + norm)
 		}
 	}
+	return touched
 }
-
-// Vocabulary returns the number of distinct terms.
-func (x *Index) Vocabulary() int { return len(x.postings) }

@@ -11,19 +11,21 @@ import (
 func TestAddScoreDelete(t *testing.T) {
 	x := New()
 	a, b, c := x.NewDoc(), x.NewDoc(), x.NewDoc()
-	x.Add(a, []string{"dog", "walk", "park"})
-	x.Add(b, []string{"cat", "food"})
-	x.Add(c, []string{"dog", "dog", "food"})
+	const dog, walk, park, cat, food = 0, 1, 2, 3, 4
+	x.Add(a, []uint32{dog, walk, park})
+	x.Add(b, []uint32{cat, food})
+	x.Add(c, []uint32{dog, dog, food})
 	assert.Equal(t, 3, x.Len())
-	assert.Equal(t, 2, x.DF("dog"))
+	assert.Equal(t, 2, x.DF(dog))
 	sc := make([]float64, x.Slots())
-	x.Score(map[string]float64{"dog": 1}, sc)
+	touched := x.Score([]Term{{dog, 1}}, sc, nil)
+	assert.ElementsMatch(t, []int32{a, c}, touched)
 	assert.Greater(t, sc[c], sc[a], "higher tf scores higher")
 	assert.Zero(t, sc[b])
 
 	x.Delete(c)
-	assert.Equal(t, 1, x.DF("dog"))
-	assert.Equal(t, 1, x.DF("food"))
+	assert.Equal(t, 1, x.DF(dog))
+	assert.Equal(t, 1, x.DF(food))
 	assert.False(t, x.Live(c))
 	d := x.NewDoc()
 	assert.Equal(t, c, d, "freed slots are reused")
@@ -33,10 +35,10 @@ func TestAddScoreDelete(t *testing.T) {
 func TestAddAppendsToExistingDoc(t *testing.T) {
 	x := New()
 	a := x.NewDoc()
-	x.Add(a, []string{"x"})
-	x.Add(a, []string{"x", "y"})
+	x.Add(a, []uint32{7})
+	x.Add(a, []uint32{7, 9})
 	assert.Equal(t, 3, x.DocLen(a))
-	assert.Equal(t, []Posting{{Doc: a, TF: 2}}, x.Postings("x"))
+	assert.Equal(t, []Posting{{Doc: a, TF: 2}}, x.Postings(7))
 }
 
 // TestDeleteLeavesNoTrace: after random adds and deletes of every document,
@@ -48,9 +50,9 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 	for i := 0; i < 500; i++ {
 		d := x.NewDoc()
 		docs = append(docs, d)
-		terms := make([]string, 1+r.IntN(20))
+		terms := make([]uint32, 1+r.IntN(20))
 		for j := range terms {
-			terms[j] = string(rune('a' + r.IntN(26)))
+			terms[j] = uint32(r.IntN(26))
 		}
 		x.Add(d, terms)
 		if r.IntN(3) == 0 {
@@ -63,6 +65,9 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 		x.Delete(d)
 	}
 	require.Zero(t, x.Len())
+	for term := range x.postings {
+		assert.Empty(t, x.postings[term])
+	}
 	assert.Zero(t, x.Vocabulary())
 	assert.Zero(t, x.AvgLen())
 }
@@ -70,8 +75,8 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 func TestIDFPositive(t *testing.T) {
 	x := New()
 	for i := 0; i < 10; i++ {
-		x.Add(x.NewDoc(), []string{"common"})
+		x.Add(x.NewDoc(), []uint32{1})
 	}
-	assert.Greater(t, x.IDF("common"), 0.0)
-	assert.Greater(t, x.IDF("unseen"), x.IDF("common"))
+	assert.Greater(t, x.IDF(1), 0.0)
+	assert.Greater(t, x.IDF(99), x.IDF(1))
 }
