@@ -12,8 +12,11 @@ var digitRun = regexp.MustCompile(`\d+(?:[ -]\d+)*`)
 // card number followed by an expiry date) it tries each contiguous run of
 // whole groups, so a number is never split mid-group, which keeps order
 // numbers and phone numbers that merely contain a Luhn-valid substring out.
-func findCards(text string) []span {
+func findCards(text string, f *features) []span {
 	var out []span
+	if f.digitRun < 13 {
+		return nil // a card number has at least 13 digits in one run of groups
+	}
 	for _, m := range digitRun.FindAllStringIndex(text, -1) {
 		if m[0] > 0 && isWordByte(text[m[0]-1]) || m[1] < len(text) && isWordByte(text[m[1]]) {
 			continue // part of an identifier like "A1234..." or "1234x"

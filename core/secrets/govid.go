@@ -21,9 +21,19 @@ var ukNINO = regexp.MustCompile(`(?i)\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d
 
 var badNINOPrefix = map[string]bool{"BG": true, "GB": true, "KN": true, "NK": true, "NT": true, "TN": true, "ZZ": true}
 
-func findGovernmentIDs(text string) []span {
+func findGovernmentIDs(text string, f *features) []span {
 	var out []span
-	for _, m := range ssnDashed.FindAllStringSubmatchIndex(text, -1) {
+	if f.digitRun < 6 {
+		return nil // all three have six or more digits in one run of groups
+	}
+	var dashed, labelled [][]int
+	if f.digitRun >= 9 {
+		dashed = ssnDashed.FindAllStringSubmatchIndex(text, -1)
+		if f.has(hintSSNWord | hintFold) {
+			labelled = ssnLabelled.FindAllStringSubmatchIndex(text, -1)
+		}
+	}
+	for _, m := range dashed {
 		// "123-45-6789-10" or "1-123-45-6789" are other numbers.
 		if m[0] > 0 && text[m[0]-1] == '-' || m[1] < len(text) && text[m[1]] == '-' {
 			continue
@@ -32,7 +42,7 @@ func findGovernmentIDs(text string) []span {
 			out = append(out, span{start: m[0], end: m[1], kind: GovernmentID})
 		}
 	}
-	for _, m := range ssnLabelled.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range labelled {
 		d := strings.ReplaceAll(text[m[2]:m[3]], " ", "")
 		if validSSN(d[:3], d[3:5], d[5:]) {
 			out = append(out, span{start: m[2], end: m[3], kind: GovernmentID})

@@ -35,8 +35,11 @@ var notPasswords = map[string]bool{
 	"same.": true, "one": true, "only": true, "just": true, "still": true, "now": true,
 }
 
-func findPasswords(text string) []span {
+func findPasswords(text string, f *features) []span {
 	var out []span
+	if !f.has(hintPassword | hintFold) {
+		return nil
+	}
 	for _, m := range statedPassword.FindAllStringSubmatchIndex(text, -1) {
 		start, end := m[2], m[3]
 		v := text[start:end]

@@ -7,8 +7,11 @@ import "regexp"
 // of the text, since everything after BEGIN is key material.
 var pemPrivateKey = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\z)`)
 
-func findPrivateKeys(text string) []span {
+func findPrivateKeys(text string, f *features) []span {
 	var out []span
+	if !f.has(hintPEM) {
+		return nil
+	}
 	for _, m := range pemPrivateKey.FindAllStringIndex(text, -1) {
 		out = append(out, span{start: m[0], end: m[1], kind: PrivateKey})
 	}

@@ -65,7 +65,11 @@ func redact(text string) (string, []Kind, []string) {
 // detect runs all detectors, drops candidates that touch an existing
 // placeholder, adds every other occurrence of each secret, and merges.
 func detect(text string) []span {
-	held := merge(placeholderSpans(text))
+	f := scan(text)
+	var held []span
+	if f.has(hintPlaceholder) {
+		held = merge(placeholderSpans(text))
+	}
 	free := func(s span) bool {
 		// held is sorted and disjoint: find the first placeholder ending
 		// after s starts; s is free unless that one also starts before s ends.
@@ -77,7 +81,7 @@ func detect(text string) []span {
 	}
 	var spans []span
 	for _, d := range detectors {
-		for _, s := range d(text) {
+		for _, s := range d(text, &f) {
 			if free(s) {
 				spans = append(spans, s)
 			}

@@ -12,7 +12,7 @@ type span struct {
 func (s span) overlaps(o span) bool { return s.start < o.end && o.start < s.end }
 
 // detector finds candidate secrets in text.
-type detector func(text string) []span
+type detector func(text string, f *features) []span
 
 // merge sorts spans and joins overlapping ones; the earlier (then longer)
 // span's kind wins.

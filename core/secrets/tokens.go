@@ -26,9 +26,12 @@ var tokenPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{8,}`),
 }
 
-func findTokens(text string) []span {
+func findTokens(text string, f *features) []span {
 	var out []span
-	for _, re := range tokenPatterns {
+	for i, re := range tokenPatterns {
+		if !f.has(tokenHints[i]) {
+			continue
+		}
 		for _, m := range re.FindAllStringIndex(text, -1) {
 			out = append(out, span{start: m[0], end: m[1], kind: APIKey})
 		}
@@ -47,8 +50,12 @@ const (
 	minTokenEntropy = 3.0 // bits per character
 )
 
-func findGenericTokens(text string) []span {
+func findGenericTokens(text string, f *features) []span {
 	var out []span
+	// A keyword, then a value of at least 16 token bytes.
+	if !f.has(hintGeneric|hintFold) || f.tokenRun < 16 {
+		return nil
+	}
 	for _, m := range genericToken.FindAllStringSubmatchIndex(text, -1) {
 		v := text[m[2]:m[3]]
 		if highEntropy(v) {
