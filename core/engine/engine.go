@@ -50,6 +50,7 @@ type turn struct {
 	doc   int32
 	sess  *session
 	terms []uint32 // analysed text, in order
+	pos   int      // index in sess.turns
 }
 
 // New returns an empty engine with default settings.
@@ -162,7 +163,15 @@ func (e *Engine) storeTurn(t model.Turn) *turn {
 	e.turns[t.ID] = tr
 	i, _ := slices.BinarySearchFunc(ss.turns, tr, turnOrder)
 	ss.turns = slices.Insert(ss.turns, i, tr)
+	ss.renumber(i)
 	return tr
+}
+
+// renumber sets the positions of the session's turns from index i on.
+func (s *session) renumber(i int) {
+	for ; i < len(s.turns); i++ {
+		s.turns[i].pos = i
+	}
 }
 
 func turnOrder(a, b *turn) int {

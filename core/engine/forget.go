@@ -23,7 +23,8 @@ func (e *Engine) removeTurn(t *turn) {
 	e.turnIdx.Delete(t.doc)
 	e.turnBySlot[t.doc] = nil
 	delete(e.turns, t.ID)
-	t.sess.turns = slices.DeleteFunc(t.sess.turns, func(x *turn) bool { return x == t })
+	t.sess.turns = slices.Delete(t.sess.turns, t.pos, t.pos+1)
+	t.sess.renumber(t.pos)
 	for _, f := range e.facts {
 		n := len(f.Sources)
 		f.Sources = slices.DeleteFunc(f.Sources, func(s string) bool { return s == t.ID })

@@ -38,6 +38,8 @@ const (
 	bufNeighbor
 	bufFactTurn
 	bufFinal
+	bufCoverage
+	numBuffers
 )
 
 // components are the evidence for one candidate, kept for explanations.
@@ -51,7 +53,8 @@ type components struct {
 func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 	off := func(name string) bool { return slices.Contains(req.Disable, name) }
 	turnSc := e.buf.get(bufTurn, e.turnIdx.Slots())
-	turns := e.turnIdx.Score(q.weights, turnSc, nil)
+	cov := e.buf.get(bufCoverage, e.turnIdx.Slots())
+	turns := e.turnIdx.ScoreCoverage(q.weights, turnSc, cov, nil)
 	sessSc := e.buf.get(bufSession, e.sessIdx.Slots())
 	sessions := e.sessIdx.Score(q.weights, sessSc, nil)
 	normalizeMax(turnSc, turns)
@@ -104,7 +107,8 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 	}
 	var pass func(*turn) bool
 	if !req.All {
-		pass = e.gate(q)
+		need := e.gateNeed(q)
+		pass = func(t *turn) bool { return cov[t.doc] >= need }
 	}
 	return e.topTurns(final, cands, req, pass, func(t *turn) []string { return e.whyTurn(q, t, comp(t.doc), tf) })
 }
@@ -130,11 +134,7 @@ func normalizeMax(sc []float64, docs []int32) {
 func (e *Engine) neighborScores(sc []float64, matches []int32, nb, fact []float64, cands []int32) []int32 {
 	for _, d := range matches {
 		t := e.turnBySlot[d]
-		ts := t.sess.turns
-		i, found := slices.BinarySearchFunc(ts, t, turnOrder)
-		if !found {
-			continue
-		}
+		ts, i := t.sess.turns, t.pos
 		for _, j := range [2]int{i - 1, i + 1} {
 			if j < 0 || j >= len(ts) {
 				continue
@@ -202,13 +202,12 @@ func personal(text string) bool {
 	return found
 }
 
-// gate returns the relevance test for a query's hits.
-func (e *Engine) gate(q *query) func(*turn) bool {
-	idf := make(map[uint32]float64, len(q.weights))
+// gateNeed returns the IDF mass of query terms a turn must contain to be
+// offered.
+func (e *Engine) gateNeed(q *query) float64 {
 	var known float64
 	for _, w := range q.weights {
-		idf[w.ID] = e.turnIdx.IDF(w.ID) * w.Weight
-		known += idf[w.ID]
+		known += e.turnIdx.IDF(w.ID) * w.Weight
 	}
 	// An unknown term's IDF is the highest the store can give.
 	all := known + float64(q.unknown)*e.turnIdx.IDF(^uint32(0))
@@ -216,13 +215,7 @@ func (e *Engine) gate(q *query) func(*turn) bool {
 	if !personal(q.text) {
 		need = max(need, impersonalShare*all)
 	}
-	return func(t *turn) bool {
-		got := 0.0
-		for _, id := range e.turnIdx.Terms(t.doc) {
-			got += idf[id]
-		}
-		return got >= need
-	}
+	return need
 }
 
 // matched returns the query terms a document contains, in query order.

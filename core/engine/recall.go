@@ -117,7 +117,7 @@ func (e *Engine) rankBaseline(q *query, req RecallRequest) []Hit {
 // buffers are dense per-slot score arrays reused across recalls, so a
 // recall allocates in proportion to its matches, not to the store.
 type buffers struct {
-	arrays [6][]float64
+	arrays [numBuffers][]float64
 }
 
 // get returns scratch array i with n zeroed entries.
@@ -135,22 +135,57 @@ type scored struct {
 	score float64
 }
 
-// ranked returns the candidates with a positive score, best first, ties
-// broken by slot so that results are deterministic.
-func ranked(sc []float64, cands []int32, keep func(int32) bool) []scored {
-	out := make([]scored, 0, len(cands))
-	for _, d := range cands {
-		if s := sc[d]; s > 0 && (keep == nil || keep(d)) {
-			out = append(out, scored{d, s})
+// best returns the k candidates with the highest positive scores that keep
+// accepts, best first, ties broken by slot so results are deterministic.
+// It keeps a min-heap of size k: O(n log k) for n candidates.
+func best(sc []float64, cands []int32, k int, keep func(int32) bool) []scored {
+	less := func(a, b scored) bool { // a ranks below b
+		return a.score < b.score || a.score == b.score && a.slot > b.slot
+	}
+	h := make([]scored, 0, k)
+	down := func(i int) {
+		for {
+			l, m := 2*i+1, i
+			if l < len(h) && less(h[l], h[m]) {
+				m = l
+			}
+			if r := l + 1; r < len(h) && less(h[r], h[m]) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			h[i], h[m] = h[m], h[i]
+			i = m
 		}
 	}
-	slices.SortFunc(out, func(a, b scored) int {
+	for _, d := range cands {
+		s := scored{d, sc[d]}
+		if s.score <= 0 || (len(h) == k && !less(h[0], s)) || (keep != nil && !keep(d)) {
+			continue
+		}
+		if len(h) < k {
+			h = append(h, s)
+			for i := len(h) - 1; i > 0; {
+				p := (i - 1) / 2
+				if !less(h[i], h[p]) {
+					break
+				}
+				h[i], h[p] = h[p], h[i]
+				i = p
+			}
+			continue
+		}
+		h[0] = s
+		down(0)
+	}
+	slices.SortFunc(h, func(a, b scored) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.slot, b.slot)
 	})
-	return out
+	return h
 }
 
 // topTurns returns the k best turns among cands; pass, if set, is the
@@ -158,17 +193,11 @@ func ranked(sc []float64, cands []int32, keep func(int32) bool) []scored {
 func (e *Engine) topTurns(sc []float64, cands []int32, req RecallRequest, pass func(*turn) bool, why func(*turn) []string) []Hit {
 	keep := func(d int32) bool {
 		t := e.turnBySlot[d]
-		return t != nil && (req.Role == "" || t.Role == req.Role)
+		return t != nil && (req.Role == "" || t.Role == req.Role) && (pass == nil || pass(t))
 	}
 	var hits []Hit
-	for _, s := range ranked(sc, cands, keep) {
-		if len(hits) == req.K {
-			break
-		}
+	for _, s := range best(sc, cands, req.K, keep) {
 		t := e.turnBySlot[s.slot]
-		if pass != nil && !pass(t) {
-			continue
-		}
 		h := Hit{ID: t.ID, Session: t.Session, Role: string(t.Role), Time: t.Time, Score: s.score, Text: t.Text}
 		if why != nil {
 			h.Why = why(t)
@@ -181,10 +210,7 @@ func (e *Engine) topTurns(sc []float64, cands []int32, req RecallRequest, pass f
 func (e *Engine) topSessions(sc []float64, cands []int32, k int, why func(*session) []string) []Hit {
 	keep := func(d int32) bool { return int(d) < len(e.sessBySlot) && e.sessBySlot[d] != nil }
 	var hits []Hit
-	for _, s := range ranked(sc, cands, keep) {
-		if len(hits) == k {
-			break
-		}
+	for _, s := range best(sc, cands, k, keep) {
 		ss := e.sessBySlot[s.slot]
 		h := Hit{ID: ss.ID, Time: ss.Start, Score: s.score, Text: ss.Title}
 		if why != nil {

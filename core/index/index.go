@@ -173,6 +173,13 @@ type Term struct {
 // scores (indexed by slot, len ≥ Slots()) and appends every document that
 // went from zero to a positive score to touched, returning it.
 func (x *Index) Score(query []Term, scores []float64, touched []int32) []int32 {
+	return x.ScoreCoverage(query, scores, nil, touched)
+}
+
+// ScoreCoverage is Score that also adds, if cov is not nil, each matched
+// term's IDF × query weight into cov: the share of the query's information
+// a document contains, for relevance gating.
+func (x *Index) ScoreCoverage(query []Term, scores, cov []float64, touched []int32) []int32 {
 	avg := x.AvgLen()
 	if avg == 0 {
 		return touched
@@ -190,6 +197,9 @@ func (x *Index) Score(query []Term, scores []float64, touched []int32) []int32 {
 				touched = append(touched, p.Doc)
 			}
 			scores[p.Doc] += idf * tf * (K1 + 1) / (tf + norm)
+			if cov != nil {
+				cov[p.Doc] += idf
+			}
 		}
 	}
 	return touched
