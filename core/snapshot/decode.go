@@ -17,27 +17,38 @@ import (
 // canonical encoding of a valid state is refused with an error matching one
 // of ErrMagic, ErrVersion, ErrTruncated, ErrTrailing, ErrTooLarge,
 // ErrChecksum or ErrCorrupt. The state does not alias b.
+//
+// Unmarshal reads every version up to Version. A version-2 snapshot's terms
+// section is checked as strictly as the rest, then dropped; UnmarshalTerms
+// returns it.
 func Unmarshal(b []byte) (*model.State, error) {
+	st, _, err := unmarshal(b)
+	return st, err
+}
+
+// unmarshal opens and checks the container, then decodes the body of its
+// version.
+func unmarshal(b []byte) (*model.State, *Terms, error) {
 	if len(b) > MaxSize {
-		return nil, failf(ErrTooLarge, "", "snapshot is %d bytes, more than %d", len(b), MaxSize)
+		return nil, nil, failf(ErrTooLarge, "", "snapshot is %d bytes, more than %d", len(b), MaxSize)
 	}
-	frame, err := openHeader(b)
+	version, frame, err := openHeader(b)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	content, err := decompress(frame)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(content) < 4 {
-		return nil, failf(ErrCorrupt, "content", "%d bytes, shorter than its checksum", len(content))
+		return nil, nil, failf(ErrCorrupt, "content", "%d bytes, shorter than its checksum", len(content))
 	}
 	body, sum := content[:len(content)-4], binary.LittleEndian.Uint32(content[len(content)-4:])
 	if got := crc32.Checksum(body, castagnoli); got != sum {
-		return nil, failf(ErrChecksum, "body", "CRC-32C %08x, stored %08x", got, sum)
+		return nil, nil, failf(ErrChecksum, "body", "CRC-32C %08x, stored %08x", got, sum)
 	}
-	// One copy of the body backs every string of the state.
-	return decodeBody(string(body))
+	// One copy of the body backs every string of the state and the terms.
+	return decodeVersion(string(body), version)
 }
 
 // Decode reads a snapshot from r until EOF and decodes it; see Unmarshal.
@@ -209,9 +220,39 @@ func (r *reader) ascending(prev, id string) {
 	}
 }
 
-// decodeBody parses a body; see the grammar in doc.go.
+// decodeBody parses a version-1 body; see the grammar in doc.go.
 func decodeBody(body string) (*model.State, error) {
+	st, _, err := decodeVersion(body, version1)
+	return st, err
+}
+
+// decodeVersion parses a body of the given version: the state, then in
+// version 2 the terms section.
+func decodeVersion(body string, version byte) (*model.State, *Terms, error) {
 	r := &reader{s: body}
+	st, err := r.state()
+	if err != nil {
+		return nil, nil, err
+	}
+	var t *Terms
+	after := "facts"
+	if version >= version2 {
+		if t, err = r.terms(len(st.Turns)); err != nil {
+			return nil, nil, err
+		}
+		after = "terms"
+	}
+	if r.p != len(r.s) {
+		r.at("body", -1)
+		r.failf(ErrTrailing, "%d bytes after the %s", len(r.s)-r.p, after)
+		return nil, nil, r.err
+	}
+	return st, t, nil
+}
+
+// state parses the state that starts every body, up to the end of the
+// facts.
+func (r *reader) state() (*model.State, error) {
 	st := &model.State{}
 
 	r.at("settings", -1)
@@ -359,11 +400,6 @@ func decodeBody(body string) (*model.State, error) {
 
 	if r.err != nil {
 		return nil, r.err // a bad facts count
-	}
-	if r.p != len(r.s) {
-		r.at("body", -1)
-		r.failf(ErrTrailing, "%d bytes after the facts", len(r.s)-r.p)
-		return nil, r.err
 	}
 	return st, nil
 }

@@ -9,22 +9,25 @@
 // authentication are not this package's job; export and sync wrap snapshots
 // in age.
 //
-// # Format, version 1
+// # Format, versions 1 and 2
 //
 // The grammar below is normative. Terminals in quotes are ASCII; %xNN is one
 // byte; counts and lengths are checked against the bytes that remain before
-// anything is allocated.
+// anything is allocated. Version 2 is version 1 with a terms section at the
+// end of the body.
 //
 //	snapshot     = magic version flags frame
 //	magic        = "CFDS"                  ; 4 bytes
-//	version      = %x01                    ; see "Versions" below
-//	flags        = %x00                    ; no flag is defined in version 1
+//	version      = %x01 / %x02             ; see "Versions" below
+//	flags        = %x00                    ; no flag is defined in versions 1, 2
 //	frame        = <exactly one zstd frame (RFC 8878), no dictionary,
 //	                window at most MaxWindow, whose content is `content`>
 //	content      = body crc                ; at most MaxSize bytes
 //	crc          = 4OCTET                  ; CRC-32C (Castagnoli) of body, little-endian
 //
-//	body         = settings sessions orphans turns facts
+//	body         = state                   ; version 1
+//	body         =/ state terms            ; version 2
+//	state        = settings sessions orphans turns facts
 //	settings     = token-budget max-memories consent
 //	token-budget = svarint
 //	max-memories = svarint
@@ -52,6 +55,19 @@
 //	fact-flags   = %x00-03                 ; bit 0 pinned, bit 1 user-edited
 //	sources      = count *id               ; turn ids, in the state's order
 //
+//	terms        = analyzer vocab term-lists
+//	analyzer     = uvarint                 ; at most 2^31-1
+//	vocab        = count *term             ; most used first, ties by bytes
+//	term         = str                     ; 1..MaxTermBytes bytes, valid UTF-8
+//	term-lists   = count n*list-length m*term-id
+//	                                       ; n = count = the number of turns,
+//	                                       ; lists in the order of the turns;
+//	                                       ; m = the sum of the lengths: the
+//	                                       ; ids of every list, one list
+//	                                       ; after the other
+//	list-length  = uvarint
+//	term-id      = uvarint                 ; index into vocab
+//
 //	id           = str                     ; 1..model.MaxIDBytes bytes
 //	str          = uvarint *OCTET          ; byte length, then valid UTF-8,
 //	                                       ; at most model.MaxTextBytes
@@ -77,6 +93,14 @@
 // sorted ids and the codes above make the body canonical: a state has exactly
 // one body, and a decoder refuses any other spelling of it.
 //
+// The terms section holds the analysed text of every turn: list i is the
+// terms of turn i, in text order, as indexes into vocab. It too is stored
+// column by column (all lengths, then all ids), so the decoder knows how many
+// ids there are before allocating for them. Vocab terms are distinct, and
+// each is used by at least one list; they are sorted by descending number of
+// uses across all lists, terms used equally often by ascending bytes, so the
+// most frequent terms take one-byte ids and the section is canonical too.
+//
 // Records obey the model's rules (model.ValidateID, Turn.Validate, known
 // roles, categories and sensitivities, valid UTF-8), and a confidence is a
 // finite number; -0 is written as +0. Empty lists decode as nil.
@@ -89,22 +113,31 @@
 // # Versions
 //
 // The version byte names the grammar and the code tables above. Any change a
-// version-1 reader would misread or refuse — a new field or section, a new
-// role, category or sensitivity code, a different checksum — takes the next
-// version number; numbers are never reused and 0 is never valid. Writers
-// always write the newest version they know. A reader decodes the versions it
-// knows and refuses any other with ErrVersion, without guessing; it never
-// tries to skip what it does not understand. The flags byte is reserved for
-// optional features within a version; a reader refuses any flag bit it does
-// not know, also with ErrVersion.
+// reader of the previous version would misread or refuse — a new field or
+// section, a new role, category or sensitivity code, a different checksum —
+// takes the next version number; numbers are never reused and 0 is never
+// valid. Version 2 added the terms section.
+//
+// Writers write the oldest version that can hold what they are given, so a
+// snapshot stays readable by as many readers as possible: version 1 for a
+// state alone (Marshal, or MarshalTerms without terms; sync uploads, which
+// omit terms, stay readable by version-1 readers), version 2 for a state with
+// its terms. A version-2 body always has the terms section, so each state,
+// with or without terms, still has exactly one encoding. A reader decodes
+// every version up to the newest it knows (this package: 1 and 2) and
+// refuses any other with ErrVersion, without guessing; it never tries to skip
+// what it does not understand, so a version-1 reader refuses a snapshot with
+// terms. The flags byte is reserved for optional features within a version; a
+// reader refuses any flag bit it does not know, also with ErrVersion.
 //
 // # Errors
 //
-// Decode fails with exactly one of the sentinels ErrMagic, ErrVersion,
-// ErrTruncated, ErrTrailing, ErrTooLarge, ErrChecksum or ErrCorrupt (test
-// with errors.Is); the message names where the defect is, for example
-// "snapshot: turn 12: text is not valid UTF-8: corrupt". When a model rule
-// failed, the model's sentinel (model.ErrBadUTF8, …) matches too. Encode
-// refuses a state the format cannot hold with ErrInvalid (or ErrTooLarge).
-// Neither function panics on any input.
+// Decoding (Decode, Unmarshal, UnmarshalTerms) fails with exactly one of the
+// sentinels ErrMagic, ErrVersion, ErrTruncated, ErrTrailing, ErrTooLarge,
+// ErrChecksum or ErrCorrupt (test with errors.Is); the message names where
+// the defect is, for example "snapshot: turn 12: text is not valid UTF-8:
+// corrupt". When a model rule failed, the model's sentinel (model.ErrBadUTF8,
+// …) matches too. Encoding (Encode, Marshal, MarshalTerms) refuses a state,
+// or terms, the format cannot hold with ErrInvalid (or ErrTooLarge).
+// No function panics on any input.
 package snapshot

@@ -20,12 +20,15 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // states give equal bytes. Times are truncated to whole milliseconds in UTC.
 // A state the format cannot hold (a duplicate id, an unknown role or
 // category, invalid UTF-8, …) is refused with ErrInvalid.
+//
+// The snapshot has format version 1, which readers of every version accept;
+// MarshalTerms writes version 2 when given terms.
 func Marshal(s *model.State) ([]byte, error) {
 	body, err := appendBody(nil, s)
 	if err != nil {
 		return nil, err
 	}
-	return seal(body)
+	return seal(body, version1)
 }
 
 // Encode writes the snapshot of s to w; see Marshal.
@@ -40,14 +43,15 @@ func Encode(w io.Writer, s *model.State) error {
 	return nil
 }
 
-// seal appends the checksum to body, compresses it and prefixes the header.
-// It takes ownership of body.
-func seal(body []byte) ([]byte, error) {
-	return wrap(binary.LittleEndian.AppendUint32(body, crc32.Checksum(body, castagnoli)))
+// seal appends the checksum to body, compresses it and prefixes the header
+// of the given version. It takes ownership of body.
+func seal(body []byte, version byte) ([]byte, error) {
+	return wrap(binary.LittleEndian.AppendUint32(body, crc32.Checksum(body, castagnoli)), version)
 }
 
-// wrap compresses content (body and checksum) and prefixes the header.
-func wrap(content []byte) ([]byte, error) {
+// wrap compresses content (body and checksum) and prefixes the header of
+// the given version.
+func wrap(content []byte, version byte) ([]byte, error) {
 	if len(content) > MaxSize {
 		return nil, failf(ErrTooLarge, "", "content is %d bytes, more than %d", len(content), MaxSize)
 	}
@@ -57,7 +61,7 @@ func wrap(content []byte) ([]byte, error) {
 	}
 	out := make([]byte, 0, headerSize+len(content)/3+64)
 	out = append(out, magic...)
-	out = append(out, Version, 0)
+	out = append(out, version, 0)
 	out = enc.EncodeAll(content, out)
 	if len(out) > MaxSize {
 		return nil, failf(ErrTooLarge, "", "snapshot is %d bytes, more than %d", len(out), MaxSize)

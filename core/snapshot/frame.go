@@ -9,9 +9,17 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// Version is the format version this package writes, and the only one it
-// reads.
-const Version = 1
+// Version is the newest format version this package reads and writes. It
+// reads every version from 1 to Version, and writes the oldest one that can
+// hold what it is given: version 1 for a state alone, version 2 for a state
+// with its terms (see "Versions" in the package documentation).
+const Version = 2
+
+// The versions this package knows.
+const (
+	version1 = 1 // a state
+	version2 = 2 // a state and its terms
+)
 
 // Limits a decoder enforces before allocating. A caller can rely on them to
 // bound the memory one snapshot takes: the input and its decompressed content
@@ -77,22 +85,24 @@ func decoder() (*zstd.Decoder, error) {
 	return dec, decErr
 }
 
-// openHeader checks the header of b and returns the zstd frame after it.
-func openHeader(b []byte) ([]byte, error) {
+// openHeader checks the header of b and returns its version and the zstd
+// frame after it.
+func openHeader(b []byte) (byte, []byte, error) {
 	n := min(len(b), len(magic))
 	if string(b[:n]) != string(magic[:n]) {
-		return nil, failf(ErrMagic, "header", "magic %q", b[:n])
+		return 0, nil, failf(ErrMagic, "header", "magic %q", b[:n])
 	}
 	if len(b) < headerSize {
-		return nil, failf(ErrTruncated, "header", "%d of %d bytes", len(b), headerSize)
+		return 0, nil, failf(ErrTruncated, "header", "%d of %d bytes", len(b), headerSize)
 	}
-	if v := b[4]; v != Version {
-		return nil, failf(ErrVersion, "header", "version %d, this reader knows %d", v, Version)
+	v := b[4]
+	if v < version1 || v > Version {
+		return 0, nil, failf(ErrVersion, "header", "version %d, this reader knows %d to %d", v, version1, Version)
 	}
 	if f := b[5]; f != 0 {
-		return nil, failf(ErrVersion, "header", "unknown flags %#02x", f)
+		return 0, nil, failf(ErrVersion, "header", "unknown flags %#02x", f)
 	}
-	return b[headerSize:], nil
+	return v, b[headerSize:], nil
 }
 
 // decompress returns the content of the single zstd frame that must make up

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -30,30 +31,42 @@ func vectorFiles(f *testing.F) [][]byte {
 	return out
 }
 
-// FuzzDecode: Unmarshal never panics, fails with exactly one sentinel, and
-// whatever it accepts re-encodes to a snapshot that decodes to the same
-// state.
+// FuzzDecode: UnmarshalTerms never panics, fails with exactly one
+// sentinel, agrees with Unmarshal, and whatever it accepts re-encodes to a
+// snapshot that decodes to the same state and terms.
 func FuzzDecode(f *testing.F) {
 	for _, b := range vectorFiles(f) {
 		f.Add(b)
 	}
 	for seed := range uint64(4) {
-		b, err := Marshal(randState(rand.New(rand.NewPCG(seed, 3)), 5))
+		r := rand.New(rand.NewPCG(seed, 3))
+		s := randState(r, 5)
+		b, err := Marshal(s)
+		require.NoError(f, err)
+		f.Add(b)
+		b, err = MarshalTerms(s, randTerms(r, s))
 		require.NoError(f, err)
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		st, err := Unmarshal(b)
+		st, terms, err := UnmarshalTerms(b)
+		st1, err1 := Unmarshal(b)
+		require.Equal(t, st, st1)
 		if err != nil {
 			requireOneSentinel(t, err)
+			require.Equal(t, err.Error(), err1.Error())
 			require.Nil(t, st)
+			require.Nil(t, terms)
 			return
 		}
-		again, err := Marshal(st)
+		require.NoError(t, err1)
+		again, err := MarshalTerms(st, terms)
 		require.NoError(t, err)
-		st2, err := Unmarshal(again)
+		require.Equal(t, b[:headerSize], again[:headerSize])
+		st2, terms2, err := UnmarshalTerms(again)
 		require.NoError(t, err)
 		require.Equal(t, st, st2)
+		require.Equal(t, terms, terms2)
 	})
 }
 
@@ -61,45 +74,112 @@ func FuzzDecode(f *testing.F) {
 // compression a mutated snapshot rarely gets through. Whatever it accepts
 // must be the canonical body of the state it returns: encoding gives back
 // the same bytes.
+//
+// Each input is parsed as a body of both versions.
 func FuzzBody(f *testing.F) {
-	for _, s := range []*model.State{{}, smallState(), randState(rand.New(rand.NewPCG(9, 9)), 4)} {
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, s := range []*model.State{{}, smallState(), randState(r, 4)} {
 		body, err := appendBody(nil, s)
 		require.NoError(f, err)
 		f.Add(body)
+		for _, terms := range []*Terms{analyzeState(s, 1), randTerms(r, s)} {
+			withTerms, err := appendTerms(bytes.Clone(body), s, terms)
+			require.NoError(f, err)
+			f.Add(withTerms)
+		}
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		st, err := decodeBody(string(body))
-		if err != nil {
-			requireOneSentinel(t, err)
-			return
+		for _, version := range []byte{version1, version2} {
+			st, terms, err := decodeVersion(string(body), version)
+			if err != nil {
+				requireOneSentinel(t, err)
+				require.Nil(t, st)
+				require.Nil(t, terms)
+				continue
+			}
+			again, err := appendBody(nil, st)
+			require.NoError(t, err)
+			if version == version2 {
+				require.NotNil(t, terms)
+				again, err = appendTerms(again, st, terms)
+				require.NoError(t, err)
+			} else {
+				require.Nil(t, terms)
+			}
+			require.Equal(t, body, again)
 		}
-		again, err := appendBody(nil, st)
-		require.NoError(t, err)
-		require.Equal(t, body, again)
 	})
 }
 
-// FuzzRoundTrip builds states from fuzz bytes: Marshal either refuses them
-// with ErrInvalid or round-trips them exactly (after normalize).
+// FuzzRoundTrip builds states, and maybe terms, from fuzz bytes:
+// MarshalTerms either refuses them with ErrInvalid or round-trips them
+// exactly (after normalize; terms compared as strings per turn).
 func FuzzRoundTrip(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte("\x02\x01s\x03\x01t\x01\x02hi\x01\x05f\x07\x01"))
 	f.Add([]byte("\xff\xfe\xfd\x00\x80\x7f abc \xc3\xa9 \xf0\x9f\x99\x82"))
+	f.Add([]byte("\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x02\x01s\x00\x02\x01t\x01s\x00\x00\x00" +
+		"\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x01\x03\x03\x01a\x01b\x02\xc3\xa9\x03\x00\x01\x02"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s := stateFromBytes(data)
-		b, err := Marshal(s)
+		s, rest := stateFromBytes(data)
+		terms := termsFromBytes(rest, len(s.Turns))
+		b, err := MarshalTerms(s, terms)
 		if err != nil {
 			require.True(t, errors.Is(err, ErrInvalid), err.Error())
 			return
 		}
-		got, err := Unmarshal(b)
+		got, gotTerms, err := UnmarshalTerms(b)
 		require.NoError(t, err)
 		require.Equal(t, normalize(s), got)
+		if terms == nil {
+			require.Nil(t, gotTerms)
+			return
+		}
+		require.Equal(t, terms.Analyzer, gotTerms.Analyzer)
+		require.Equal(t, termsByTurn(s, terms), termsByTurn(got, gotTerms))
 	})
 }
 
-// stateFromBytes builds a state, valid or not, from a byte stream.
-func stateFromBytes(data []byte) *model.State {
+// termsFromBytes builds terms, valid or not, for a state of nTurns turns
+// from a byte stream; nil if the stream says so.
+func termsFromBytes(data []byte, nTurns int) *Terms {
+	next := func() byte {
+		if len(data) == 0 {
+			return 0
+		}
+		c := data[0]
+		data = data[1:]
+		return c
+	}
+	if next()%2 == 0 {
+		return nil
+	}
+	t := &Terms{Analyzer: int(int8(next()))}
+	for range next() % 8 {
+		n := min(int(next()%5), len(data))
+		t.Vocab = append(t.Vocab, string(data[:n]))
+		data = data[n:]
+	}
+	lists := nTurns
+	switch next() % 16 {
+	case 0:
+		lists++
+	case 1:
+		lists = max(lists-1, 0)
+	}
+	for range lists {
+		var list []uint32
+		for range next() % 6 {
+			list = append(list, uint32(next())%uint32(len(t.Vocab)+1))
+		}
+		t.Turns = append(t.Turns, list)
+	}
+	return t
+}
+
+// stateFromBytes builds a state, valid or not, from a byte stream, and
+// returns the bytes it did not use.
+func stateFromBytes(data []byte) (*model.State, []byte) {
 	next := func() byte {
 		if len(data) == 0 {
 			return 0
@@ -159,5 +239,5 @@ func stateFromBytes(data []byte) *model.State {
 		}
 		s.Facts = append(s.Facts, fact)
 	}
-	return s
+	return s, data
 }

@@ -419,7 +419,7 @@ func TestDecodeBodyDefects(t *testing.T) {
 			require.Nil(t, st)
 
 			// The same defect through the whole pipeline.
-			b, serr := seal(append([]byte(nil), tt.body...))
+			b, serr := seal(append([]byte(nil), tt.body...), version1)
 			require.NoError(t, serr)
 			_, err2 := Unmarshal(b)
 			require.Equal(t, err.Error(), err2.Error())
@@ -436,7 +436,7 @@ func TestErrorMessages(t *testing.T) {
 	require.EqualError(t, err, "snapshot: sessions: count: count 1099511627776 exceeds what 0 remaining bytes can hold: too large")
 
 	_, err = Unmarshal([]byte("CFDS\x07\x00"))
-	require.EqualError(t, err, "snapshot: header: version 7, this reader knows 1: unsupported version")
+	require.EqualError(t, err, "snapshot: header: version 7, this reader knows 1 to 2: unsupported version")
 }
 
 // frameOf returns a valid snapshot's header and frame for frame tests.

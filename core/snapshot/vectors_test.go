@@ -24,9 +24,78 @@ var update = flag.Bool("update", false, "rewrite the golden vectors in testdata/
 var vectorDir = filepath.Join("..", "..", "testdata", "snapshot")
 
 const (
-	smallVector = "v1-small.cfds"
-	smallJSON   = "v1-small.json"
+	smallVector  = "v1-small.cfds"
+	smallJSON    = "v1-small.json"
+	termsVector  = "v2-small-terms.cfds"
+	termsJSON    = "v2-small-terms.json"
+	smallAnalyzr = 1
 )
+
+// termsDoc is the JSON of termsVector's expectation.
+type termsDoc struct {
+	State *model.State `json:"state"`
+	Terms struct {
+		Analyzer int        `json:"analyzer"`
+		Vocab    []string   `json:"vocab"`
+		Turns    [][]uint32 `json:"turns"`
+	} `json:"terms"`
+}
+
+func (d *termsDoc) terms() *Terms {
+	return &Terms{Analyzer: d.Terms.Analyzer, Vocab: d.Terms.Vocab, Turns: d.Terms.Turns}
+}
+
+// smallTerms returns the body of termsVector (v1-small's state and its
+// terms) and the terms as they decode.
+func smallTerms(t *testing.T) ([]byte, *Terms) {
+	small := smallState()
+	body, err := appendBody(nil, small)
+	require.NoError(t, err)
+	body, err = appendTerms(body, small, analyzeState(small, smallAnalyzr))
+	require.NoError(t, err)
+	_, terms, err := decodeVersion(string(body), version2)
+	require.NoError(t, err)
+	require.Less(t, len(terms.Vocab), 0x80, "the vectors below assume one-byte ids and counts")
+	for _, v := range terms.Vocab {
+		require.Less(t, len(v), 0x80)
+	}
+	return body, terms
+}
+
+// termsAt returns the offset of the terms section's list count in a body
+// whose terms decode as terms.
+func listCountAt(t *testing.T, body []byte, terms *Terms) int {
+	at := len(body)
+	for _, list := range terms.Turns {
+		at -= len(list) + 1 // one-byte ids and lengths
+	}
+	at-- // the list count
+	require.Equal(t, byte(len(terms.Turns)), body[at])
+	return at
+}
+
+// resealTerms returns a version-2 snapshot of body with a correct checksum.
+func resealTerms(t *testing.T, body []byte) []byte {
+	b, err := seal(bytes.Clone(body), version2)
+	require.NoError(t, err)
+	return b
+}
+
+// withTerms returns v1-small's body followed by a terms section written as
+// given.
+func withTerms(t *testing.T, terms *Terms) []byte {
+	body, err := appendBody(nil, smallState())
+	require.NoError(t, err)
+	var lists [][]uint64
+	for _, l := range terms.Turns {
+		var ids []uint64
+		for _, id := range l {
+			ids = append(ids, uint64(id))
+		}
+		lists = append(lists, ids)
+	}
+	return termsWire(body, uint64(terms.Analyzer), terms.Vocab, lists...)
+}
 
 // vector is a defect vector: one file with exactly one defect, and the
 // sentinel a decoder must answer with.
@@ -40,7 +109,7 @@ type vector struct {
 
 // reseal returns a snapshot of body with a correct checksum.
 func reseal(t *testing.T, body []byte) []byte {
-	b, err := seal(bytes.Clone(body))
+	b, err := seal(bytes.Clone(body), version1)
 	require.NoError(t, err)
 	return b
 }
@@ -63,8 +132,8 @@ var vectors = []vector{
 		func(t *testing.T, v1, body []byte) []byte { return []byte{} }},
 	{"bad-magic.cfds", `v1-small with the magic "CFDS" changed to "CFDZ"`, ErrMagic, nil,
 		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 3, 'Z') }},
-	{"unknown-version.cfds", "v1-small with version byte 2", ErrVersion, nil,
-		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 4, 2) }},
+	{"unknown-version.cfds", "v1-small with version byte 3", ErrVersion, nil,
+		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 4, 3) }},
 	{"unknown-flags.cfds", "v1-small with flags byte 0x01 (no flag is defined)", ErrVersion, nil,
 		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 5, 1) }},
 	{"truncated-header.cfds", "the first 5 bytes of v1-small: the header is cut", ErrTruncated, nil,
@@ -121,10 +190,50 @@ var vectors = []vector{
 		}},
 	{"trailing-body.cfds", "v1-small's body followed by one zero byte, checksum recomputed", ErrTrailing, nil,
 		func(t *testing.T, v1, body []byte) []byte { return reseal(t, append(bytes.Clone(body), 0)) }},
+
+	// The terms section of version 2.
+	{"v2-no-terms.cfds", "v1-small's body under a version-2 header: the terms section is missing", ErrTruncated, nil,
+		func(t *testing.T, v1, body []byte) []byte { return resealTerms(t, body) }},
+	{"terms-id-out-of-range.cfds", "v2-small-terms's body with its last term id (turn t-5's only term) set to the vocabulary size, checksum recomputed", ErrCorrupt, nil,
+		func(t *testing.T, v1, body []byte) []byte {
+			b, terms := smallTerms(t)
+			require.Equal(t, byte(len(terms.Vocab)-1), b[len(b)-1], "t-5's term is used once, so it is last")
+			return resealTerms(t, setByte(b, len(b)-1, byte(len(terms.Vocab))))
+		}},
+	{"terms-count-mismatch.cfds", "v2-small-terms's body with the term-list count 5 changed to 6, one more than the turns, checksum recomputed", ErrCorrupt, nil,
+		func(t *testing.T, v1, body []byte) []byte {
+			b, terms := smallTerms(t)
+			return resealTerms(t, setByte(b, listCountAt(t, b, terms), 6))
+		}},
+	{"terms-duplicate-term.cfds", `v2-small-terms's body with its second vocabulary term replaced by the first, "i", checksum recomputed`, ErrCorrupt, nil,
+		func(t *testing.T, v1, body []byte) []byte {
+			_, terms := smallTerms(t)
+			require.Equal(t, "i", terms.Vocab[0])
+			terms.Vocab[1] = terms.Vocab[0]
+			return resealTerms(t, withTerms(t, terms))
+		}},
+	{"terms-vocab-order.cfds", `v2-small-terms's body with its first and last vocabulary terms ("i", used 3 times, and "日本語のテキストも大丈夫", used once) swapped, ids swapped to match, checksum recomputed: the same terms, but not in the one canonical order`, ErrCorrupt, nil,
+		func(t *testing.T, v1, body []byte) []byte {
+			_, terms := smallTerms(t)
+			last := uint32(len(terms.Vocab) - 1)
+			require.Equal(t, "日本語のテキストも大丈夫", terms.Vocab[last])
+			terms.Vocab[0], terms.Vocab[last] = terms.Vocab[last], terms.Vocab[0]
+			for _, l := range terms.Turns {
+				for k, id := range l {
+					switch id {
+					case 0:
+						l[k] = last
+					case last:
+						l[k] = 0
+					}
+				}
+			}
+			return resealTerms(t, withTerms(t, terms))
+		}},
 }
 
 func wrapT(t *testing.T, content []byte) []byte {
-	b, err := wrap(content)
+	b, err := wrap(content, version1)
 	require.NoError(t, err)
 	return b
 }
@@ -146,7 +255,7 @@ func TestVectors(t *testing.T) {
 	for _, f := range files {
 		names = append(names, filepath.Base(f))
 	}
-	want := []string{smallVector}
+	want := []string{smallVector, termsVector}
 	for _, v := range vectors {
 		want = append(want, v.name)
 	}
@@ -171,6 +280,38 @@ func TestVectors(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, want, content[:len(content)-4])
 		require.Equal(t, []byte("CFDS\x01\x00"), v1[:headerSize])
+
+		st, terms, err := UnmarshalTerms(v1)
+		require.NoError(t, err)
+		require.Nil(t, terms)
+		require.Equal(t, got, st)
+	})
+	t.Run(termsVector, func(t *testing.T) {
+		v2, err := os.ReadFile(filepath.Join(vectorDir, termsVector))
+		require.NoError(t, err)
+		js, err := os.ReadFile(filepath.Join(vectorDir, termsJSON))
+		require.NoError(t, err)
+		var expect termsDoc
+		require.NoError(t, json.Unmarshal(js, &expect))
+		st, terms, err := UnmarshalTerms(v2)
+		require.NoError(t, err)
+		require.Equal(t, normalize(expect.State), st)
+		require.Equal(t, normalize(small), st)
+		require.Equal(t, expect.terms(), terms)
+		require.Equal(t, termsByTurn(small, analyzeState(small, smallAnalyzr)), termsByTurn(st, terms))
+		got, err := Unmarshal(v2)
+		require.NoError(t, err)
+		require.Equal(t, st, got)
+
+		// The body on disk is the canonical body of the expectation.
+		content, err := decompress(v2[headerSize:])
+		require.NoError(t, err)
+		want, err := appendBody(nil, expect.State)
+		require.NoError(t, err)
+		want, err = appendTerms(want, expect.State, expect.terms())
+		require.NoError(t, err)
+		require.Equal(t, want, content[:len(content)-4])
+		require.Equal(t, []byte("CFDS\x02\x00"), v2[:headerSize])
 	})
 	for _, v := range vectors {
 		t.Run(v.name, func(t *testing.T) {
@@ -207,6 +348,18 @@ func writeVectors(t *testing.T, small *model.State, body []byte) {
 	require.NoError(t, err)
 	write(smallJSON, append(js, '\n'))
 
+	v2, err := MarshalTerms(small, analyzeState(small, smallAnalyzr))
+	require.NoError(t, err)
+	write(termsVector, v2)
+	var doc termsDoc
+	var terms *Terms
+	doc.State, terms, err = UnmarshalTerms(v2)
+	require.NoError(t, err)
+	doc.Terms.Analyzer, doc.Terms.Vocab, doc.Terms.Turns = terms.Analyzer, terms.Vocab, terms.Turns
+	js, err = json.MarshalIndent(&doc, "", "  ")
+	require.NoError(t, err)
+	write(termsJSON, append(js, '\n'))
+
 	var readme strings.Builder
 	readme.WriteString(`# Snapshot vectors
 
@@ -221,6 +374,8 @@ rewrites this file; TestVectors fails if a .cfds file here is not listed below.
 | --- | --- |
 | ` + smallVector + ` | a version-1 snapshot of a small state: settings with consent, two sessions, five turns (one in a session with no record: an orphan; one with empty text; unicode), four facts (superseded, pinned, user-edited, sensitive, repeated and dangling sources) |
 | ` + smallJSON + ` | the state ` + smallVector + ` must decode to, as model.State JSON (times in UTC, to the millisecond) |
+| ` + termsVector + ` | a version-2 snapshot: the state of ` + smallVector + ` and its terms (lower-cased runs of letters and digits; one turn with none, a repeated term, a CJK term), vocabulary sorted by descending use, then by bytes |
+| ` + termsJSON + ` | what ` + termsVector + ` must decode to: {"state": model.State JSON, "terms": {"analyzer", "vocab", "turns"}}, "turns" aligned with the turns sorted by id, null for a turn with no terms |
 
 ## Defects
 
