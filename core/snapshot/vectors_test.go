@@ -28,7 +28,7 @@ const (
 	smallJSON    = "v1-small.json"
 	termsVector  = "v2-small-terms.cfds"
 	termsJSON    = "v2-small-terms.json"
-	smallAnalyzr = 1
+	smallAnalyzer = 1
 )
 
 // termsDoc is the JSON of termsVector's expectation.
@@ -51,7 +51,7 @@ func smallTerms(t *testing.T) ([]byte, *Terms) {
 	small := smallState()
 	body, err := appendBody(nil, small)
 	require.NoError(t, err)
-	body, err = appendTerms(body, small, analyzeState(small, smallAnalyzr))
+	body, err = appendTerms(body, small, analyzeState(small, smallAnalyzer))
 	require.NoError(t, err)
 	_, terms, err := decodeVersion(string(body), version2)
 	require.NoError(t, err)
@@ -62,7 +62,7 @@ func smallTerms(t *testing.T) ([]byte, *Terms) {
 	return body, terms
 }
 
-// termsAt returns the offset of the terms section's list count in a body
+// listCountAt returns the offset of the terms section's list count in a body
 // whose terms decode as terms.
 func listCountAt(t *testing.T, body []byte, terms *Terms) int {
 	at := len(body)
@@ -298,7 +298,7 @@ func TestVectors(t *testing.T) {
 		require.Equal(t, normalize(expect.State), st)
 		require.Equal(t, normalize(small), st)
 		require.Equal(t, expect.terms(), terms)
-		require.Equal(t, termsByTurn(small, analyzeState(small, smallAnalyzr)), termsByTurn(st, terms))
+		require.Equal(t, termsByTurn(small, analyzeState(small, smallAnalyzer)), termsByTurn(st, terms))
 		got, err := Unmarshal(v2)
 		require.NoError(t, err)
 		require.Equal(t, st, got)
@@ -348,7 +348,7 @@ func writeVectors(t *testing.T, small *model.State, body []byte) {
 	require.NoError(t, err)
 	write(smallJSON, append(js, '\n'))
 
-	v2, err := MarshalTerms(small, analyzeState(small, smallAnalyzr))
+	v2, err := MarshalTerms(small, analyzeState(small, smallAnalyzer))
 	require.NoError(t, err)
 	write(termsVector, v2)
 	var doc termsDoc
