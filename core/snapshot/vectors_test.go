@@ -24,10 +24,10 @@ var update = flag.Bool("update", false, "rewrite the golden vectors in testdata/
 var vectorDir = filepath.Join("..", "..", "testdata", "snapshot")
 
 const (
-	smallVector  = "v1-small.cfds"
-	smallJSON    = "v1-small.json"
-	termsVector  = "v2-small-terms.cfds"
-	termsJSON    = "v2-small-terms.json"
+	smallVector   = "v1-small.cfds"
+	smallJSON     = "v1-small.json"
+	termsVector   = "v2-small-terms.cfds"
+	termsJSON     = "v2-small-terms.json"
 	smallAnalyzer = 1
 )
 
