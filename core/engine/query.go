@@ -27,7 +27,7 @@ func (e *Engine) parseQuery(req RecallRequest) *query {
 	seen := map[string]bool{}
 	analyze.Tokens(req.Text, func(tok string) {
 		t := e.an.Term(tok)
-		if t == "" {
+		if t == "" || questionWords[tok] {
 			return
 		}
 		q.terms = append(q.terms, t)
@@ -48,4 +48,15 @@ func (e *Engine) parseQuery(req RecallRequest) *query {
 		q.weights = append(q.weights, index.Term{ID: id, Weight: 1})
 	})
 	return q
+}
+
+// questionWords frame a question about the user's history rather than name
+// its topic: the answer's form ("how many", "what kind of", "in total") and
+// references to the conversation itself ("I mentioned", "did I tell you").
+// They are dropped from prompts only, never from memories.
+var questionWords = map[string]bool{
+	"many": true, "much": true, "kind": true, "kinds": true, "type": true, "types": true, "sort": true,
+	"total": true, "number": true, "ever": true, "mention": true, "mentioned": true, "told": true,
+	"said": true, "say": true, "talked": true, "remember": true, "remind": true, "recall": true,
+	"previous": true, "previously": true, "earlier": true, "chat": true, "conversation": true,
 }
