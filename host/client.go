@@ -153,10 +153,18 @@ func (c Client) SetSettings(ctx context.Context, s model.Settings) (model.Settin
 	return r, c.do(ctx, "settings.set", s, &r)
 }
 
-// Export returns a snapshot of the store.
+// Export returns a snapshot of the store with its analysed terms (fast to
+// load; for the local store).
 func (c Client) Export(ctx context.Context) ([]byte, error) {
 	var r wasm.SnapshotData
 	return r.Data, c.do(ctx, "snapshot.export", nil, &r)
+}
+
+// ExportCompact returns a snapshot without analysed terms (smaller; for
+// sync and export files).
+func (c Client) ExportCompact(ctx context.Context) ([]byte, error) {
+	var r wasm.SnapshotData
+	return r.Data, c.do(ctx, "snapshot.export", wasm.ExportRequest{Compact: true}, &r)
 }
 
 // Import replaces the store with a snapshot.

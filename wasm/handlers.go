@@ -142,11 +142,11 @@ func (h *Handler) settingsSet(b []byte) (any, error) {
 }
 
 func (h *Handler) snapshotExport(b []byte) (any, error) {
-	var r Empty
+	var r ExportRequest
 	if err := decode(b, &r); err != nil {
 		return nil, err
 	}
-	data, err := h.E.Export()
+	data, err := h.E.Export(!r.Compact)
 	if err != nil {
 		return nil, err
 	}

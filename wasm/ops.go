@@ -26,7 +26,7 @@
 //	stats            -                                               Stats
 //	settings.get     -                                               Settings
 //	settings.set     token_budget, max_memories, consent?            Settings
-//	snapshot.export  -                                               {"data": base64 snapshot}
+//	snapshot.export  compact?                                        {"data": base64 snapshot}
 //	snapshot.import  data: base64 snapshot                           Stats (replaces the store)
 //
 // Session = {id, site?, title?, start?}; Turn = {id, session, role, text,
@@ -118,6 +118,12 @@ type (
 		Turn    string `json:"turn,omitempty"`
 		Session string `json:"session,omitempty"`
 		All     bool   `json:"all,omitempty"`
+	}
+	// ExportRequest asks for a snapshot; compact leaves out the analysed
+	// terms (smaller, for sync and files; slower to load).
+	ExportRequest struct {
+		Op      string `json:"op,omitempty"`
+		Compact bool   `json:"compact,omitempty"`
 	}
 	// SnapshotData carries a snapshot as base64 (encoding/json's []byte).
 	SnapshotData struct {

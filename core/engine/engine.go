@@ -139,15 +139,16 @@ func (e *Engine) upsertSession(s model.Session) *session {
 
 func (e *Engine) addTurn(t model.Turn) (facts int, redacted bool) {
 	t.Text, redacted = redact(truncate(StripContext(t.Text), model.MaxTextBytes))
-	tr := e.storeTurn(t)
+	tr := e.storeTurn(t, nil)
 	if t.Role == model.RoleUser {
 		facts = e.learn(tr)
 	}
 	return facts, redacted
 }
 
-// storeTurn files a turn into its session and the indexes.
-func (e *Engine) storeTurn(t model.Turn) *turn {
+// storeTurn files a turn into its session and the indexes; terms are its
+// analysed text, or nil to analyse it now.
+func (e *Engine) storeTurn(t model.Turn, terms []uint32) *turn {
 	t.Time = t.Time.UTC()
 	ss := e.sessions[t.Session]
 	if ss == nil {
@@ -156,7 +157,10 @@ func (e *Engine) storeTurn(t model.Turn) *turn {
 		ss.Start = t.Time
 	}
 	tr := &turn{Turn: t, sess: ss, doc: e.turnIdx.NewDoc()}
-	tr.terms = e.an.AppendIDs(nil, t.Text)
+	tr.terms = terms
+	if terms == nil {
+		tr.terms = e.an.AppendIDs(nil, t.Text)
+	}
 	e.turnIdx.Add(tr.doc, tr.terms)
 	e.sessIdx.Add(ss.doc, tr.terms)
 	setSlot(&e.turnBySlot, tr.doc, tr)

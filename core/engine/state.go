@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/confidant-dev/confidant/core/analyze"
 	"github.com/confidant-dev/confidant/core/model"
 	"github.com/confidant-dev/confidant/core/snapshot"
 )
@@ -31,8 +32,23 @@ func (e *Engine) State() *model.State {
 // Load replaces the engine's contents with st, rebuilding every index. Facts
 // are taken as stored (not re-extracted), so user edits survive. On error
 // the engine is unchanged.
-func (e *Engine) Load(st *model.State) error {
+func (e *Engine) Load(st *model.State) error { return e.load(st, nil) }
+
+// load is Load with, optionally, the turns' analysed terms from a
+// snapshot, which spares re-analysing every turn (the slow part of a cold
+// start). terms must come from this analyzer version.
+func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
 	n := New()
+	var remap []uint32
+	if terms != nil {
+		if len(terms.Turns) != len(st.Turns) {
+			return fmt.Errorf("%w: snapshot has terms for %d turns but %d turns", ErrInvalid, len(terms.Turns), len(st.Turns))
+		}
+		remap = make([]uint32, len(terms.Vocab))
+		for i, t := range terms.Vocab {
+			remap[i] = n.an.Intern(t)
+		}
+	}
 	if err := n.SetSettings(st.Settings); err != nil {
 		return err
 	}
@@ -50,7 +66,18 @@ func (e *Engine) Load(st *model.State) error {
 		if _, dup := n.turns[t.ID]; dup {
 			return fmt.Errorf("%w: turn %q appears twice", ErrInvalid, t.ID)
 		}
-		n.storeTurn(t)
+		if terms == nil {
+			n.storeTurn(t, nil)
+			continue
+		}
+		ids := make([]uint32, len(terms.Turns[i]))
+		for j, v := range terms.Turns[i] {
+			if int(v) >= len(remap) {
+				return fmt.Errorf("%w: turn %q: term id out of range", ErrInvalid, t.ID)
+			}
+			ids[j] = remap[v]
+		}
+		n.storeTurn(t, ids)
 	}
 	for i := range st.Facts {
 		f := cloneFact(&st.Facts[i])
@@ -64,15 +91,32 @@ func (e *Engine) Load(st *model.State) error {
 	return nil
 }
 
-// Export encodes the state as a snapshot (see core/snapshot).
-func (e *Engine) Export() ([]byte, error) { return snapshot.Marshal(e.State()) }
+// Export encodes the state as a snapshot (see core/snapshot). With terms,
+// the snapshot also carries every turn's analysed terms so that Import can
+// rebuild the index without analysing text again: larger, but a fast cold
+// start. Without, it is the compact form (for sync and export files).
+func (e *Engine) Export(withTerms bool) ([]byte, error) {
+	st := e.State()
+	if !withTerms {
+		return snapshot.Marshal(st)
+	}
+	t := &snapshot.Terms{Analyzer: analyze.Version, Vocab: e.an.Vocab(), Turns: make([][]uint32, len(st.Turns))}
+	for i := range st.Turns {
+		t.Turns[i] = e.turns[st.Turns[i].ID].terms
+	}
+	return snapshot.MarshalTerms(st, t)
+}
 
 // Import replaces the store with a snapshot's contents. A snapshot that does
-// not decode or validate changes nothing.
+// not decode or validate changes nothing. Terms from another analyzer
+// version are ignored and the text is analysed again.
 func (e *Engine) Import(data []byte) error {
-	st, err := snapshot.Unmarshal(data)
+	st, terms, err := snapshot.UnmarshalTerms(data)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	return e.Load(st)
+	if terms != nil && terms.Analyzer != analyze.Version {
+		terms = nil
+	}
+	return e.load(st, terms)
 }
