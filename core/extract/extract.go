@@ -16,6 +16,20 @@ var domains = [][]rule{
 	financeRules, beliefRules,
 }
 
+// domainGates are the gates of the domain rules (see gate.go).
+var domainGates = func() [][]gate {
+	out := make([][]gate, len(domains))
+	for d, rules := range domains {
+		for _, r := range rules {
+			out[d] = append(out[d], gateOf(r.re))
+		}
+	}
+	return out
+}()
+
+// gatesOff runs every regexp without its gate; tests compare both paths.
+var gatesOff bool
+
 // secretMark stands in for a redacted secret; no candidate may contain it.
 const secretMark = "<secret>"
 
@@ -36,12 +50,22 @@ func Extract(text string, at time.Time) []Candidate {
 		text = strings.ReplaceAll(text, k.Placeholder(), secretMark)
 	}
 	at = at.UTC()
+	fast := !gatesOff && !unfoldable(text)
 
 	var out []Candidate
-	index := map[string]int{}
-	for _, c := range clausesOf(text) {
-		for _, rules := range domains {
-			for _, r := range rules {
+	var index map[string]int
+	var buf []byte
+	for _, c := range clausesOf(text, fast) {
+		lower := ""
+		if fast {
+			buf = lowerASCII(buf[:0], c.text)
+			lower = string(buf)
+		}
+		for d, rules := range domains {
+			for k, r := range rules {
+				if fast && !domainGates[d][k].pass(c.text, lower) {
+					continue
+				}
 				g := r.re.FindStringSubmatch(c.text)
 				if g == nil {
 					continue
@@ -50,6 +74,9 @@ func Extract(text string, at time.Time) []Candidate {
 					cand, ok := finish(cand, c, at)
 					if !ok {
 						continue
+					}
+					if index == nil {
+						index = map[string]int{}
 					}
 					if i, seen := index[cand.Slot]; seen {
 						out[i] = cand

@@ -34,9 +34,60 @@ var contractions = []struct {
 	{regexp.MustCompile(`\s+`), " "},
 }
 
-func canonical(s string) string {
-	for _, c := range contractions {
-		s = c.re.ReplaceAllString(s, c.with)
+// contractionGates are the gates of contractions (see gate.go), with exact
+// checks for the three rules that have no literal to require.
+var contractionGates = func() []func(s, lower string) bool {
+	out := make([]func(s, lower string) bool, len(contractions))
+	for i, c := range contractions {
+		g := gateOf(c.re)
+		out[i] = func(s, lower string) bool { return g.pass(s, lower) }
+		switch c.re.String() {
+		case `[’‘]`:
+			out[i] = func(s, _ string) bool { return strings.ContainsAny(s, "’‘") }
+		case `\s+`:
+			// Only a space alone is left as it is.
+			out[i] = func(s, _ string) bool { return strings.ContainsAny(s, "\t\n\f\r") || strings.Contains(s, "  ") }
+		case `(?i)\bi\b`:
+			// "I" is left as it is; only a lower-case "i" word changes.
+			out[i] = func(s, _ string) bool { return hasWordI(s) }
+		}
+	}
+	return out
+}()
+
+// hasWordI reports whether s has the word "i" in lower case.
+func hasWordI(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == 'i' && (i == 0 || !isWordByte(s[i-1])) && (i+1 == len(s) || !isWordByte(s[i+1])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// canonical applies the contractions; with fast, only those whose gate
+// passes.
+func canonical(s string, fast bool) string {
+	var buf []byte
+	lower := ""
+	if fast {
+		buf = lowerASCII(buf, s)
+		lower = string(buf)
+	}
+	for i, c := range contractions {
+		if fast && !contractionGates[i](s, lower) {
+			continue
+		}
+		n := c.re.ReplaceAllString(s, c.with)
+		if fast && n != s {
+			buf = lowerASCII(buf[:0], n)
+			lower = string(buf)
+		}
+		s = n
 	}
 	return strings.TrimSpace(s)
 }
