@@ -18,9 +18,15 @@ var (
 )
 
 // stripQuotes replaces quoted spans with quoteMark.
+// Each pattern is tried only if s holds one of its opening quotes.
 func stripQuotes(s string) string {
-	s = doubleQuoted.ReplaceAllString(s, quoteMark)
-	return singleQuoted.ReplaceAllString(s, "${1}"+quoteMark+"${2}")
+	if gatesOff || strings.ContainsAny(s, `"“«„`) {
+		s = doubleQuoted.ReplaceAllString(s, quoteMark)
+	}
+	if gatesOff || strings.ContainsAny(s, "'‘") {
+		s = singleQuoted.ReplaceAllString(s, "${1}"+quoteMark+"${2}")
+	}
+	return s
 }
 
 // sentenceEnd splits after terminal punctuation followed by a space, and at
