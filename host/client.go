@@ -32,6 +32,27 @@ func (n *Native) Call(_ context.Context, req []byte) ([]byte, error) {
 	return n.h.Dispatch(req), nil
 }
 
+// ImportSnapshot implements Snapshotter.
+func (n *Native) ImportSnapshot(_ context.Context, data []byte) ([]byte, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.h.ImportRaw(data), nil
+}
+
+// ExportSnapshot implements Snapshotter.
+func (n *Native) ExportSnapshot(_ context.Context, compact bool) ([]byte, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.h.ExportRaw(compact), nil
+}
+
+// Snapshotter is a Caller that can also move snapshots as raw bytes (the
+// reactor's snapshot_export/snapshot_import), sparing base64 and JSON.
+type Snapshotter interface {
+	ImportSnapshot(ctx context.Context, data []byte) ([]byte, error)
+	ExportSnapshot(ctx context.Context, compact bool) ([]byte, error)
+}
+
 // Client exposes the engine's ops as Go methods over a Caller.
 type Client struct{ C Caller }
 
@@ -46,6 +67,11 @@ func (c Client) do(ctx context.Context, op string, req any, out any) error {
 	if err != nil {
 		return err
 	}
+	return decodeReply(op, reply, out)
+}
+
+// decodeReply decodes a JSON reply into out, or returns its error.
+func decodeReply(op string, reply []byte, out any) error {
 	var env struct {
 		Error *wasm.Error `json:"error"`
 	}
@@ -155,20 +181,36 @@ func (c Client) SetSettings(ctx context.Context, s model.Settings) (model.Settin
 
 // Export returns a snapshot of the store with its analysed terms (fast to
 // load; for the local store).
-func (c Client) Export(ctx context.Context) ([]byte, error) {
-	var r wasm.SnapshotData
-	return r.Data, c.do(ctx, "snapshot.export", nil, &r)
-}
+func (c Client) Export(ctx context.Context) ([]byte, error) { return c.export(ctx, false) }
 
 // ExportCompact returns a snapshot without analysed terms (smaller; for
 // sync and export files).
-func (c Client) ExportCompact(ctx context.Context) ([]byte, error) {
+func (c Client) ExportCompact(ctx context.Context) ([]byte, error) { return c.export(ctx, true) }
+
+func (c Client) export(ctx context.Context, compact bool) ([]byte, error) {
+	if s, ok := c.C.(Snapshotter); ok {
+		data, err := s.ExportSnapshot(ctx, compact)
+		if err != nil {
+			return nil, err
+		}
+		if len(data) > 0 && data[0] == '{' {
+			return nil, decodeReply("snapshot_export", data, nil)
+		}
+		return data, nil
+	}
 	var r wasm.SnapshotData
-	return r.Data, c.do(ctx, "snapshot.export", wasm.ExportRequest{Compact: true}, &r)
+	return r.Data, c.do(ctx, "snapshot.export", wasm.ExportRequest{Compact: compact}, &r)
 }
 
 // Import replaces the store with a snapshot.
 func (c Client) Import(ctx context.Context, data []byte) (engine.Stats, error) {
 	var r engine.Stats
+	if s, ok := c.C.(Snapshotter); ok {
+		reply, err := s.ImportSnapshot(ctx, data)
+		if err != nil {
+			return r, err
+		}
+		return r, decodeReply("snapshot_import", reply, &r)
+	}
 	return r, c.do(ctx, "snapshot.import", wasm.SnapshotData{Data: data}, &r)
 }

@@ -2,6 +2,7 @@ package host_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -240,5 +241,28 @@ func TestMalformedRequestsGetSpecificErrors(t *testing.T) {
 			assert.Contains(t, string(reply), `"code":"`+tc.code+`"`, tc.req)
 			assert.Contains(t, string(reply), tc.msg, tc.req)
 		}
+	})
+}
+
+// TestSnapshotPathsAgree: the JSON ops (base64 payloads) and the binary
+// exports move the same snapshot bytes.
+func TestSnapshotPathsAgree(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		ingestSample(t, c)
+		raw, err := c.Export(ctx)
+		require.NoError(t, err)
+		reply, err := c.C.Call(ctx, []byte(`{"op":"snapshot.export"}`))
+		require.NoError(t, err)
+		var viaJSON wasm.SnapshotData
+		require.NoError(t, json.Unmarshal(reply, &viaJSON))
+		assert.Equal(t, raw, viaJSON.Data)
+		compact, err := c.ExportCompact(ctx)
+		require.NoError(t, err)
+		assert.Less(t, len(compact), len(raw), "the compact form leaves the terms out")
+		_, err = c.Import(ctx, []byte("{not a snapshot"))
+		var we *wasm.Error
+		require.True(t, errors.As(err, &we))
+		assert.Equal(t, wasm.CodeInvalid, we.Code)
 	})
 }

@@ -45,7 +45,7 @@ func NewRuntime(ctx context.Context, wasmBytes []byte, cacheDir string) (*Runtim
 		rt.Close(ctx)
 		return nil, fmt.Errorf("compiling engine module: %w", err)
 	}
-	for _, name := range []string{"alloc", "free", "call", "_initialize"} {
+	for _, name := range []string{"alloc", "free", "call", "snapshot_export", "snapshot_import", "_initialize"} {
 		if _, ok := mod.ExportedFunctions()[name]; !ok {
 			rt.Close(ctx)
 			return nil, fmt.Errorf("engine module does not export %q: not a Confidant reactor", name)
@@ -71,6 +71,7 @@ type Instance struct {
 	mu                sync.Mutex
 	mod               api.Module
 	alloc, free, call api.Function
+	export, imprt     api.Function
 }
 
 // Instance starts a fresh engine.
@@ -82,7 +83,8 @@ func (r *Runtime) Instance(ctx context.Context) (*Instance, error) {
 		return nil, fmt.Errorf("starting engine module: %w", err)
 	}
 	return &Instance{mod: m, alloc: m.ExportedFunction("alloc"), free: m.ExportedFunction("free"),
-		call: m.ExportedFunction("call")}, nil
+		call: m.ExportedFunction("call"), export: m.ExportedFunction("snapshot_export"),
+		imprt: m.ExportedFunction("snapshot_import")}, nil
 }
 
 // Close stops the instance.
@@ -95,20 +97,55 @@ var ErrModule = errors.New("engine module failed")
 func (i *Instance) Call(ctx context.Context, req []byte) ([]byte, error) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	res, err := i.alloc.Call(ctx, uint64(len(req)))
+	return i.withBuffer(ctx, req, i.call)
+}
+
+// ImportSnapshot sends raw snapshot bytes (snapshot_import) and returns the
+// JSON reply.
+func (i *Instance) ImportSnapshot(ctx context.Context, data []byte) ([]byte, error) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.withBuffer(ctx, data, i.imprt)
+}
+
+// ExportSnapshot returns raw snapshot bytes, or a JSON error reply
+// (snapshot_export).
+func (i *Instance) ExportSnapshot(ctx context.Context, compact bool) ([]byte, error) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	c := uint64(0)
+	if compact {
+		c = 1
+	}
+	res, err := i.export.Call(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("%w: snapshot_export: %w", ErrModule, err)
+	}
+	return i.reply(ctx, res[0])
+}
+
+// withBuffer copies in into a module buffer, calls fn(ptr, len) and
+// returns its reply.
+func (i *Instance) withBuffer(ctx context.Context, in []byte, fn api.Function) ([]byte, error) {
+	res, err := i.alloc.Call(ctx, uint64(len(in)))
 	if err != nil {
 		return nil, fmt.Errorf("%w: alloc: %w", ErrModule, err)
 	}
 	p := uint32(res[0])
 	defer i.free.Call(ctx, uint64(p))
-	if !i.mod.Memory().Write(p, req) {
+	if !i.mod.Memory().Write(p, in) {
 		return nil, fmt.Errorf("%w: request buffer out of range", ErrModule)
 	}
-	res, err = i.call.Call(ctx, uint64(p), uint64(len(req)))
+	res, err = fn.Call(ctx, uint64(p), uint64(len(in)))
 	if err != nil {
-		return nil, fmt.Errorf("%w: call: %w", ErrModule, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrModule, fn.Definition().Name(), err)
 	}
-	rp, rn := uint32(res[0]>>32), uint32(res[0])
+	return i.reply(ctx, res[0])
+}
+
+// reply copies out the buffer a packed ptr<<32|len names, then frees it.
+func (i *Instance) reply(ctx context.Context, packed uint64) ([]byte, error) {
+	rp, rn := uint32(packed>>32), uint32(packed)
 	defer i.free.Call(ctx, uint64(rp))
 	out, ok := i.mod.Memory().Read(rp, rn)
 	if !ok {

@@ -1,6 +1,9 @@
 package wasm
 
 import (
+	"encoding/json"
+	"fmt"
+
 	"github.com/confidant-dev/confidant/core/analyze"
 	"github.com/confidant-dev/confidant/core/engine"
 	"github.com/confidant-dev/confidant/core/snapshot"
@@ -162,4 +165,39 @@ func (h *Handler) snapshotImport(b []byte) (any, error) {
 		return nil, err
 	}
 	return h.E.Stats(), nil
+}
+
+// ExportRaw returns the snapshot bytes themselves (they start with the
+// snapshot magic "CFDS"), or a JSON error reply (starting with "{"). It is
+// the binary twin of snapshot.export, which spares a base64 and JSON round
+// trip of a multi-megabyte payload.
+func (h *Handler) ExportRaw(compact bool) (reply []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			reply = encodeError(&Error{Code: CodeInternal, Message: fmt.Sprintf("internal error: %v", r)})
+		}
+	}()
+	data, err := h.E.Export(!compact)
+	if err != nil {
+		return encodeError(toError(err))
+	}
+	return data
+}
+
+// ImportRaw replaces the store with snapshot bytes and returns the JSON
+// reply of snapshot.import.
+func (h *Handler) ImportRaw(data []byte) (reply []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			reply = encodeError(&Error{Code: CodeInternal, Message: fmt.Sprintf("internal error: %v", r)})
+		}
+	}()
+	if len(data) > MaxRequestBytes {
+		return encodeError(&Error{Code: CodeTooLarge, Message: fmt.Sprintf("snapshot is %d bytes; the limit is %d", len(data), MaxRequestBytes)})
+	}
+	if err := h.E.Import(data); err != nil {
+		return encodeError(toError(err))
+	}
+	out, _ := json.Marshal(h.E.Stats())
+	return out
 }

@@ -31,6 +31,16 @@
 //
 // Session = {id, site?, title?, start?}; Turn = {id, session, role, text,
 // time}; times are RFC 3339. The Go types below are the schema.
+//
+// # Binary snapshot exports
+//
+// Snapshots are megabytes; besides the JSON ops above (base64 payloads) the
+// reactor exports a binary pair that skips base64 and JSON:
+//
+//	snapshot_export(compact u32) u64   reply = raw snapshot ("CFDS"…) or a JSON error ("{"…)
+//	snapshot_import(ptr, len u32) u64  reply = the JSON reply of snapshot.import
+//
+// Both return ptr<<32|len like call, and the host frees the reply.
 package wasm
 
 import (

@@ -58,7 +58,18 @@ func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
 		}
 		n.upsertSession(st.Sessions[i])
 	}
-	for i := range st.Turns {
+	// File turns session by session, in time order: each session's index
+	// document then grows at the end of its posting lists instead of by
+	// insertions in the middle.
+	order := make([]int, len(st.Turns))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		x, y := &st.Turns[a], &st.Turns[b]
+		return cmp.Or(cmp.Compare(x.Session, y.Session), x.Time.Compare(y.Time), cmp.Compare(x.ID, y.ID))
+	})
+	for _, i := range order {
 		t := st.Turns[i]
 		if err := t.Validate(); err != nil {
 			return fmt.Errorf("%w: %w", ErrInvalid, err)

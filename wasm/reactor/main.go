@@ -36,19 +36,46 @@ func alloc(size uint32) uint32 {
 //go:wasmexport free
 func free(p uint32) { delete(live, p) }
 
-//go:wasmexport call
-func call(p, n uint32) uint64 {
+var errBadBuffer = []byte(`{"error":{"code":"bad_request","message":"pointer was not returned by alloc or length exceeds its buffer"}}`)
+
+// request returns the host-written bytes at p, or nil if p is not a live
+// buffer of at least n bytes.
+func request(p, n uint32) []byte {
 	buf, ok := live[p]
-	var reply []byte
 	if !ok || int(n) > len(buf) {
-		reply = []byte(`{"error":{"code":"bad_request","message":"call: pointer was not returned by alloc or length exceeds its buffer"}}`)
-	} else {
-		reply = handler.Dispatch(buf[:n])
+		return nil
 	}
+	return buf[:n]
+}
+
+// keep registers a reply buffer until the host frees it and packs its
+// address and length.
+func keep(reply []byte) uint64 {
 	if len(reply) == 0 {
 		reply = []byte("{}")
 	}
 	rp := uint32(uintptr(unsafe.Pointer(&reply[0])))
 	live[rp] = reply
 	return uint64(rp)<<32 | uint64(len(reply))
+}
+
+//go:wasmexport call
+func call(p, n uint32) uint64 {
+	req := request(p, n)
+	if req == nil {
+		return keep(errBadBuffer)
+	}
+	return keep(handler.Dispatch(req))
+}
+
+//go:wasmexport snapshot_export
+func snapshotExport(compact uint32) uint64 { return keep(handler.ExportRaw(compact != 0)) }
+
+//go:wasmexport snapshot_import
+func snapshotImport(p, n uint32) uint64 {
+	data := request(p, n)
+	if data == nil {
+		return keep(errBadBuffer)
+	}
+	return keep(handler.ImportRaw(data))
 }
