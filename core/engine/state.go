@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/confidant-dev/confidant/core/analyze"
+	"github.com/confidant-dev/confidant/core/index"
 	"github.com/confidant-dev/confidant/core/model"
 	"github.com/confidant-dev/confidant/core/snapshot"
 )
@@ -52,15 +53,23 @@ func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
 	if err := n.SetSettings(st.Settings); err != nil {
 		return err
 	}
+	var sessions []*session
 	for i := range st.Sessions {
-		if err := model.ValidateID(st.Sessions[i].ID); err != nil {
+		s := st.Sessions[i]
+		if err := model.ValidateID(s.ID); err != nil {
 			return fmt.Errorf("%w: session %d: %w", ErrInvalid, i, err)
 		}
-		n.upsertSession(st.Sessions[i])
+		if _, dup := n.sessions[s.ID]; dup {
+			return fmt.Errorf("%w: session %q appears twice", ErrInvalid, s.ID)
+		}
+		s.Start = s.Start.UTC()
+		ss := &session{Session: s}
+		n.sessions[s.ID] = ss
+		sessions = append(sessions, ss)
 	}
-	// File turns session by session, in time order: each session's index
-	// document then grows at the end of its posting lists instead of by
-	// insertions in the middle.
+	// Turns are filed session by session in conversation order, then both
+	// indexes are built in one pass each (index.Build), which is what makes
+	// a cold start fast.
 	order := make([]int, len(st.Turns))
 	for i := range order {
 		order[i] = i
@@ -69,6 +78,7 @@ func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
 		x, y := &st.Turns[a], &st.Turns[b]
 		return cmp.Or(cmp.Compare(x.Session, y.Session), x.Time.Compare(y.Time), cmp.Compare(x.ID, y.ID))
 	})
+	turns := make([]*turn, 0, len(st.Turns))
 	for _, i := range order {
 		t := st.Turns[i]
 		if err := t.Validate(); err != nil {
@@ -77,23 +87,52 @@ func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
 		if _, dup := n.turns[t.ID]; dup {
 			return fmt.Errorf("%w: turn %q appears twice", ErrInvalid, t.ID)
 		}
+		t.Time = t.Time.UTC()
+		ss := n.sessions[t.Session]
+		if ss == nil {
+			ss = &session{Session: model.Session{ID: t.Session, Start: t.Time}}
+			n.sessions[t.Session] = ss
+			sessions = append(sessions, ss)
+		} else if ss.Start.IsZero() || t.Time.Before(ss.Start) {
+			ss.Start = t.Time
+		}
+		tr := &turn{Turn: t, sess: ss, pos: len(ss.turns)}
 		if terms == nil {
-			n.storeTurn(t, nil)
-			continue
-		}
-		ids := make([]uint32, len(terms.Turns[i]))
-		for j, v := range terms.Turns[i] {
-			if int(v) >= len(remap) {
-				return fmt.Errorf("%w: turn %q: term id out of range", ErrInvalid, t.ID)
+			tr.terms = n.an.AppendIDs(nil, t.Text)
+		} else {
+			tr.terms = make([]uint32, len(terms.Turns[i]))
+			for j, v := range terms.Turns[i] {
+				if int(v) >= len(remap) {
+					return fmt.Errorf("%w: turn %q: term id out of range", ErrInvalid, t.ID)
+				}
+				tr.terms[j] = remap[v]
 			}
-			ids[j] = remap[v]
 		}
-		n.storeTurn(t, ids)
+		ss.turns = append(ss.turns, tr)
+		n.turns[t.ID] = tr
+		turns = append(turns, tr)
 	}
+	n.turnIdx = index.Build(len(turns), func(d int32, add func([]uint32)) { add(turns[d].terms) })
+	for d, t := range turns {
+		t.doc = int32(d)
+	}
+	n.turnBySlot = turns
+	n.sessIdx = index.Build(len(sessions), func(d int32, add func([]uint32)) {
+		for _, t := range sessions[d].turns {
+			add(t.terms)
+		}
+	})
+	for d, s := range sessions {
+		s.doc = int32(d)
+	}
+	n.sessBySlot = sessions
 	for i := range st.Facts {
 		f := cloneFact(&st.Facts[i])
 		if err := model.ValidateID(f.ID); err != nil {
 			return fmt.Errorf("%w: fact %d: %w", ErrInvalid, i, err)
+		}
+		if _, dup := n.facts[f.ID]; dup {
+			return fmt.Errorf("%w: fact %q appears twice", ErrInvalid, f.ID)
 		}
 		n.facts[f.ID] = &f
 		n.indexFact(&f)

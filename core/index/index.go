@@ -204,3 +204,67 @@ func (x *Index) ScoreCoverage(query []Term, scores, cov []float64, touched []int
 	}
 	return touched
 }
+
+// Build returns an index of n documents (slots 0..n-1) whose terms are
+// given by parts: parts(d, add) calls add once per slice of document d's
+// terms. It makes two passes — counting, then filling posting lists
+// allocated at their exact size from one array — so loading a store costs
+// no slice growth; parts must yield the same terms both times.
+func Build(n int, parts func(d int32, add func([]uint32))) *Index {
+	x := New()
+	x.docLen = make([]int32, n)
+	x.docTerms = make([][]uint32, n)
+	x.live = make([]bool, n)
+	x.nDocs = n
+	var df []int32
+	var last []int32 // per term: last doc counted + 1
+	distinct := make([]int32, n)
+	total := 0
+	for d := int32(0); int(d) < n; d++ {
+		x.live[d] = true
+		parts(d, func(ts []uint32) {
+			for _, t := range ts {
+				if int(t) >= len(df) {
+					grow := int(t) + 1 - len(df)
+					df = append(df, make([]int32, grow)...)
+					last = append(last, make([]int32, grow)...)
+				}
+				if last[t] != d+1 {
+					last[t] = d + 1
+					df[t]++
+					distinct[d]++
+					total++
+				}
+			}
+			x.docLen[d] += int32(len(ts))
+			x.totalLen += int64(len(ts))
+		})
+	}
+	backing := make([]Posting, total)
+	termBacking := make([]uint32, total)
+	x.postings = make([][]Posting, len(df))
+	for t, n := range df {
+		if n > 0 {
+			x.postings[t] = backing[:0:n]
+			backing = backing[n:]
+			x.nTerms++
+		}
+	}
+	clear(last)
+	for d := int32(0); int(d) < n; d++ {
+		x.docTerms[d] = termBacking[:0:distinct[d]]
+		termBacking = termBacking[distinct[d]:]
+		parts(d, func(ts []uint32) {
+			for _, t := range ts {
+				if last[t] == d+1 {
+					x.postings[t][len(x.postings[t])-1].TF++
+					continue
+				}
+				last[t] = d + 1
+				x.postings[t] = append(x.postings[t], Posting{Doc: d, TF: 1})
+				x.docTerms[d] = append(x.docTerms[d], t)
+			}
+		})
+	}
+	return x
+}

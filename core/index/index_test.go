@@ -80,3 +80,46 @@ func TestIDFPositive(t *testing.T) {
 	assert.Greater(t, x.IDF(1), 0.0)
 	assert.Greater(t, x.IDF(99), x.IDF(1))
 }
+
+// TestBuildEqualsAdd: the bulk builder gives the same index as adding the
+// documents one by one.
+func TestBuildEqualsAdd(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	docs := make([][][]uint32, 300)
+	for d := range docs {
+		for p := 0; p < 1+r.IntN(3); p++ {
+			part := make([]uint32, r.IntN(15))
+			for i := range part {
+				part[i] = uint32(r.IntN(40))
+			}
+			docs[d] = append(docs[d], part)
+		}
+	}
+	x := New()
+	for _, parts := range docs {
+		d := x.NewDoc()
+		for _, p := range parts {
+			x.Add(d, p)
+		}
+	}
+	y := Build(len(docs), func(d int32, add func([]uint32)) {
+		for _, p := range docs[d] {
+			add(p)
+		}
+	})
+	assert.Equal(t, x.Len(), y.Len())
+	assert.Equal(t, x.Vocabulary(), y.Vocabulary())
+	assert.InDelta(t, x.AvgLen(), y.AvgLen(), 1e-9)
+	for term := uint32(0); term < 40; term++ {
+		assert.Equal(t, x.Postings(term), y.Postings(term), "term %d", term)
+	}
+	for d := int32(0); int(d) < len(docs); d++ {
+		assert.ElementsMatch(t, x.Terms(d), y.Terms(d))
+	}
+	// A built index stays fully updatable.
+	y.Delete(3)
+	z := y.NewDoc()
+	assert.Equal(t, int32(3), z)
+	y.Add(z, []uint32{1, 2})
+	assert.Equal(t, len(docs), y.Len())
+}

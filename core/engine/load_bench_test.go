@@ -1,0 +1,66 @@
+package engine
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/confidant-dev/confidant/core/model"
+	"github.com/confidant-dev/confidant/core/snapshot"
+)
+
+// benchState builds n turns of English-like chat (fixed seed).
+func benchState(n int) []model.Turn {
+	r := rand.New(rand.NewPCG(1, 1))
+	words := strings.Fields("the a I my we you it dog cat trip home work coffee tea garden lake city friend family " +
+		"weekend plan book movie music dinner recipe bike run hike camera phone budget school class project meeting " +
+		"doctor visit flight hotel beach museum concert game team coach season painting guitar piano birthday gift")
+	for i := 0; i < 2000; i++ {
+		words = append(words, fmt.Sprintf("w%dx%d", i, r.IntN(1000)))
+	}
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	turns := make([]model.Turn, n)
+	for i := range turns {
+		var b strings.Builder
+		for j := 0; j < 20+r.IntN(60); j++ {
+			b.WriteString(words[int(r.ExpFloat64()*float64(len(words))/8)%len(words)])
+			b.WriteByte(' ')
+		}
+		role := model.RoleUser
+		if i%2 == 1 {
+			role = model.RoleAssistant
+		}
+		turns[i] = model.Turn{ID: fmt.Sprintf("t%06d", i), Session: fmt.Sprintf("s%05d", i/12), Role: role, Text: b.String(),
+			Time: t0.Add(time.Duration(i) * time.Minute)}
+	}
+	return turns
+}
+
+// BenchmarkImport10k splits a 10k-turn snapshot load into its two parts:
+// decoding and building the engine (run it under wazero too: see README).
+func BenchmarkImport10k(b *testing.B) {
+	e := New()
+	if _, err := e.Ingest(nil, benchState(10000)); err != nil {
+		b.Fatal(err)
+	}
+	data, err := e.Export(true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("decode", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := snapshot.UnmarshalTerms(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("import", func(b *testing.B) {
+		for b.Loop() {
+			if err := New().Import(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
