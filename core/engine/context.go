@@ -43,6 +43,9 @@ type ContextReply struct {
 	Tokens int           `json:"tokens"`
 }
 
+// maxPerSession caps the memories injected from one conversation.
+const maxPerSession = 2
+
 // memorySnippetRunes caps one memory line: long enough for a sentence or two
 // of what the user said, short enough that five fit in the default budget.
 const memorySnippetRunes = 240
@@ -65,24 +68,40 @@ func (e *Engine) Context(req ContextRequest) (ContextReply, error) {
 	excluded := func(id string) bool { return slices.Contains(req.Exclude, id) }
 	q := e.parseQuery(RecallRequest{Text: req.Text, Time: req.Time})
 	var items []ContextItem
-	for _, f := range e.profileFacts(q) {
+	facts, why := e.profileFacts(q)
+	for _, f := range facts {
 		if !excluded(f.ID) {
 			items = append(items, ContextItem{Kind: "profile", ID: f.ID, Text: f.Text, Category: f.Category,
-				Date: day(f.ValidFrom), Why: profileWhy(f, q)})
+				Date: day(f.ValidFrom), Why: []string{why[f.ID]}})
 		}
 	}
 	if e.settings.MaxMemories > 0 {
+		// Ask for more than needed: some hits are skipped below.
 		hits, err := e.Recall(RecallRequest{Text: req.Text, Time: req.Time, Unit: UnitTurn, Role: model.RoleUser,
-			K: e.settings.MaxMemories + len(req.Exclude)})
+			K: 3*e.settings.MaxMemories + len(req.Exclude)})
 		if err != nil {
 			return ContextReply{}, err
 		}
+		shown := map[string]bool{} // turns already represented by a profile fact
+		for _, f := range facts {
+			for _, src := range f.Sources {
+				shown[src] = true
+			}
+		}
+		perSession := map[string]int{}
 		n := 0
 		for _, h := range hits {
-			if excluded(h.ID) || n == e.settings.MaxMemories {
+			if n == e.settings.MaxMemories {
+				break
+			}
+			// Diversity: a memory already stated as a fact adds nothing, and
+			// more than maxPerSession turns of one conversation crowd out the
+			// rest of the user's history.
+			if excluded(h.ID) || shown[h.ID] || perSession[h.Session] == maxPerSession {
 				continue
 			}
 			n++
+			perSession[h.Session]++
 			items = append(items, ContextItem{Kind: "memory", ID: h.ID, Text: snippet(h.Text, memorySnippetRunes),
 				Date: day(h.Time), Why: h.Why})
 		}
@@ -161,36 +180,54 @@ func snippet(s string, n int) string {
 	return cut + "…"
 }
 
-func profileWhy(f model.Fact, q *query) []string {
-	if f.Pinned {
-		return []string{"pinned"}
+
+// profileFacts returns the current facts to show before memories: pinned
+// ones, those in a life domain the prompt touches (a dinner question brings
+// the peanut allergy), and those whose own words match the prompt
+// ("recommend a tea" brings "prefers tea over coffee"). Sensitive
+// categories need the user's consent. Order: pinned, then by category and
+// slot (Facts' order).
+func (e *Engine) profileFacts(q *query) (facts []model.Fact, why map[string]string) {
+	domains := e.domains(q)
+	matching := e.matchingFacts(q)
+	why = map[string]string{}
+	var rest []model.Fact
+	for _, f := range e.Facts(FactFilter{}) {
+		switch {
+		case !e.allowed(f):
+		case f.Pinned:
+			facts = append(facts, f)
+			why[f.ID] = "pinned"
+		case matching[f.ID]:
+			rest = append(rest, f)
+			why[f.ID] = "profile fact that mentions the prompt's words"
+		case domains[f.Category]:
+			rest = append(rest, f)
+			why[f.ID] = "profile: the prompt is about " + string(f.Category)
+		}
 	}
-	return []string{"profile: " + string(f.Category) + " matches the prompt"}
+	return append(facts, rest...), why
 }
 
-// profileFacts returns current facts to show always: pinned ones, and those
-// in a life domain the prompt touches, skipping sensitive categories without
-// consent. Ordered pinned first, then by category order and slot.
-func (e *Engine) profileFacts(q *query) []model.Fact {
-	domains := e.domains(q)
-	var out []model.Fact
-	for _, f := range e.Facts(FactFilter{}) {
-		if !e.allowed(f) {
-			continue
-		}
-		if f.Pinned || domains[f.Category] {
-			out = append(out, f)
+// matchingFacts returns the ids of facts whose text shares at least one
+// query word of above-median rarity in the fact index.
+func (e *Engine) matchingFacts(q *query) map[string]bool {
+	out := map[string]bool{}
+	if e.factIdx.Len() == 0 || len(q.weights) == 0 {
+		return out
+	}
+	sc := e.buf.get(bufFact, e.factIdx.Slots())
+	cov := e.buf.get(bufCoverage, e.factIdx.Slots())
+	docs := e.factIdx.ScoreCoverage(q.weights, sc, cov, nil)
+	var total float64
+	for _, w := range q.weights {
+		total += e.factIdx.IDF(w.ID) * w.Weight
+	}
+	for _, d := range docs {
+		if cov[d] >= gateShare*total {
+			out[e.factBySlot[d]] = true
 		}
 	}
-	slices.SortStableFunc(out, func(a, b model.Fact) int {
-		if a.Pinned != b.Pinned {
-			if a.Pinned {
-				return -1
-			}
-			return 1
-		}
-		return 0
-	})
 	return out
 }
 

@@ -8,7 +8,10 @@ import (
 // domainCues are words that put a prompt in a life domain, so that the
 // profile facts of that domain are offered even when the prompt shares no
 // word with them ("suggest a dinner recipe" → diet facts such as a peanut
-// allergy). They are analysed with the same analyzer as the prompt.
+// allergy). They are analysed with the same analyzer as the prompt. Likes
+// and preferences have no cue list: "recommend" or "suggest" fit every
+// domain, so preference facts come in by their own words instead
+// (matchingFacts).
 var domainCues = map[model.Category]string{
 	model.CatDiet: "food eat eating dinner lunch breakfast meal meals snack recipe recipes cook cooking " +
 		"restaurant restaurants menu dish dishes bake baking grocery groceries diet vegan vegetarian allergy allergic",
@@ -25,8 +28,6 @@ var domainCues = map[model.Category]string{
 	model.CatPlan:  "plan plans trip weekend vacation holiday schedule upcoming soon tomorrow next",
 	model.CatHabit: "routine usually habit morning evening daily",
 	model.CatGoal:  "goal goals want trying improve learn learning",
-	model.CatPreference: "recommend recommendation suggest suggestion favorite prefer like love enjoy " +
-		"ideas gift book books movie movies music show shows",
 }
 
 var domainTerms map[string][]model.Category

@@ -77,7 +77,8 @@ var (
 // IngestResult counts what an ingest changed.
 type IngestResult struct {
 	Added    int `json:"added"`
-	Skipped  int `json:"skipped"` // already present (ingest is idempotent by id)
+	Updated  int `json:"updated"` // same id, new text/role/time (the user edited a message)
+	Skipped  int `json:"skipped"` // already present unchanged (ingest is idempotent by id)
 	Facts    int `json:"facts"`   // facts learned or reinforced
 	Redacted int `json:"redacted"`
 }
@@ -103,18 +104,36 @@ func (e *Engine) Ingest(sessions []model.Session, turns []model.Turn) (IngestRes
 		e.upsertSession(s)
 	}
 	for _, t := range turns {
-		if _, ok := e.turns[t.ID]; ok {
-			res.Skipped++
-			continue
+		if old, ok := e.turns[t.ID]; ok {
+			if e.unchanged(old, t) {
+				res.Skipped++
+				continue
+			}
+			// An edited message replaces the old one everywhere, facts
+			// learned from it included.
+			e.removeTurn(old)
+			e.reindexSession(old.sess)
+			res.Updated++
+		} else {
+			res.Added++
 		}
 		n, red := e.addTurn(t)
-		res.Added++
 		res.Facts += n
 		if red {
 			res.Redacted++
 		}
 	}
 	return res, nil
+}
+
+// unchanged reports whether an incoming turn equals the stored one, as it
+// would be stored (after stripping, redaction and truncation).
+func (e *Engine) unchanged(old *turn, t model.Turn) bool {
+	if old.Session != t.Session || old.Role != t.Role || !old.Time.Equal(t.Time) {
+		return false
+	}
+	text, _ := redact(truncate(StripContext(t.Text), model.MaxTextBytes))
+	return text == old.Text
 }
 
 func (e *Engine) upsertSession(s model.Session) *session {
