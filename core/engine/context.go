@@ -180,7 +180,6 @@ func snippet(s string, n int) string {
 	return cut + "…"
 }
 
-
 // profileFacts returns the current facts to show before memories: pinned
 // ones, those in a life domain the prompt touches (a dinner question brings
 // the peanut allergy), and those whose own words match the prompt
