@@ -27,7 +27,7 @@ func (e *Engine) parseQuery(req RecallRequest) *query {
 	seen := map[string]bool{}
 	analyze.Tokens(req.Text, func(tok string) {
 		t := e.an.Term(tok)
-		if t == "" || questionWords[tok] {
+		if t == "" || (req.Method != "bm25" && questionWords[tok]) {
 			return
 		}
 		q.terms = append(q.terms, t)
