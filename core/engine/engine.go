@@ -35,6 +35,7 @@ type Engine struct {
 	sessBySlot []*session
 	factBySlot []string
 	factDoc    map[string]int32
+	important  map[string]bool // turns that are sources of pinned or edited facts; nil when stale
 
 	buf buffers
 }

@@ -80,6 +80,7 @@ func (e *Engine) EditFact(ed FactEdit) (model.Fact, error) {
 		}
 	}
 	e.unindexFact(f)
+	e.staleFacts()
 	if ed.Value != nil {
 		f.Value = *ed.Value
 		f.UserEdited = true
@@ -112,6 +113,7 @@ func (e *Engine) DeleteFact(id string) error {
 	}
 	e.unindexFact(f)
 	delete(e.facts, id)
+	e.staleFacts()
 	return nil
 }
 

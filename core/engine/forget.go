@@ -25,6 +25,7 @@ func (e *Engine) removeTurn(t *turn) {
 	delete(e.turns, t.ID)
 	t.sess.turns = slices.Delete(t.sess.turns, t.pos, t.pos+1)
 	t.sess.renumber(t.pos)
+	e.staleFacts()
 	for _, f := range e.facts {
 		n := len(f.Sources)
 		f.Sources = slices.DeleteFunc(f.Sources, func(s string) bool { return s == t.ID })
@@ -39,6 +40,7 @@ func (e *Engine) removeTurn(t *turn) {
 func (e *Engine) dropFact(f *model.Fact) {
 	e.unindexFact(f)
 	delete(e.facts, f.ID)
+	e.staleFacts()
 	for _, o := range e.facts {
 		if o.SupersededBy == f.ID {
 			o.SupersededBy = f.SupersededBy

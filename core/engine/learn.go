@@ -39,6 +39,7 @@ func factID(slot, value string) string {
 }
 
 func (e *Engine) addFact(c extract.Candidate, t *turn) {
+	e.staleFacts()
 	from := c.ValidFrom
 	if from.IsZero() {
 		from = t.Time

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -73,4 +74,35 @@ func TestImportFailureLeavesEngineUnchanged(t *testing.T) {
 	data[len(data)/2] ^= 0xff
 	require.Error(t, e.Import(data))
 	assert.Equal(t, before, e.State())
+}
+
+// TestPinnedFactRaisesItsTurn: the importance prior puts the source turn of
+// a pinned fact ahead of an equally matching turn.
+func TestPinnedFactRaisesItsTurn(t *testing.T) {
+	e := New()
+	t0 := time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
+	_, err := e.Ingest(nil, []model.Turn{
+		{ID: "a", Session: "s1", Role: model.RoleUser, Text: "I love hiking in the Alps.", Time: t0},
+		{ID: "b", Session: "s2", Role: model.RoleUser, Text: "I love hiking in the Andes.", Time: t0},
+	})
+	require.NoError(t, err)
+	ask := func() string {
+		hits, err := e.Recall(RecallRequest{Text: "love hiking", Time: t0, All: true, Disable: []string{"recency"}})
+		require.NoError(t, err)
+		require.Len(t, hits, 2)
+		return hits[0].ID
+	}
+	first := ask()
+	other := map[string]string{"a": "b", "b": "a"}[first]
+	var id string
+	for _, f := range e.Facts(FactFilter{}) {
+		if slices.Contains(f.Sources, other) {
+			id = f.ID
+		}
+	}
+	require.NotEmpty(t, id, "a fact was learned from %s", other)
+	pin := true
+	_, err = e.EditFact(FactEdit{ID: id, Pinned: &pin})
+	require.NoError(t, err)
+	assert.Equal(t, other, ask())
 }
