@@ -18,15 +18,18 @@ var hedge = anchored(`^(?:I think|I guess|I believe|I suppose|I feel like|I'm pr
 var hypothetical = anchored(`^(?:if|suppose|supposing|imagine|pretend|let's say|lets say|say|what if|assuming|assume|hypothetically|in a world|unless|whether|even if|as if|when I was|once I|wish)\b`)
 
 // irrealis: a first-person modal or wish inside a clause ("I would",
-// "I'd love to", "I wish I").
-var irrealis = rx(`\b(?:I|we)(?: would|'d| could| might| wish| were| may)\b`)
+// "I'd love to", "I wish I"). It implements
+// \b(?:I|we)(?: would|'d| could| might| wish| were| may)\b.
+var irrealis = newWordSet("i would", "i'd", "i could", "i might", "i wish", "i were", "i may",
+	"we would", "we'd", "we could", "we might", "we wish", "we were", "we may")
 
 // question opens an interrogative clause.
 var question = anchored(`^(?:what|what's|whats|how|how's|why|where|which|who|whom|whose|can|could|should|would|will|do|does|did|is|are|am|was|were|has|have you|any|anyone|is it|isn't|aren't|don't you|shall)\b`)
 
 // reported marks reported speech; the clause and the rest of the sentence
-// are someone else's words.
-var reported = rx(`\b(?:said|says|say|told|tells|tell me|asked|asks|thinks|believes|claims|claimed|mentioned|wrote|texted|insists|keeps saying|according to)\b`)
+// are someone else's words. It implements \b(?:said|says|...)\b.
+var reported = newWordSet("said", "says", "say", "told", "tells", "tell me", "asked", "asks", "thinks",
+	"believes", "claims", "claimed", "mentioned", "wrote", "texted", "insists", "keeps saying", "according to")
 
 // clause is one clause ready for the domain rules.
 type clause struct {
@@ -49,10 +52,10 @@ func clausesOf(text string, fast bool) []clause {
 			if h := hedge.find(p, fast); h != "" {
 				hedged, p = true, strip(p[len(h):], fast)
 			}
-			if hypothetical.match(p, fast) || reported.MatchString(p) {
+			if hypothetical.match(p, fast) || reported.within(p) {
 				break // this clause and its consequents
 			}
-			if p == "" || question.match(p, fast) || irrealis.MatchString(p) || strings.Contains(p, quoteMark) {
+			if p == "" || question.match(p, fast) || irrealis.within(p) || strings.Contains(p, quoteMark) {
 				continue
 			}
 			if s.question && i == len(parts)-1 {

@@ -29,10 +29,6 @@ func stripQuotes(s string) string {
 	return s
 }
 
-// sentenceEnd splits after terminal punctuation followed by a space, and at
-// line breaks.
-var sentenceEnd = regexp.MustCompile(`[.!?]+["')\]]*\s+|\n+`)
-
 // sentence is one sentence and whether it was asked as a question.
 type sentence struct {
 	text     string
@@ -50,7 +46,7 @@ func splitSentences(s string) []sentence {
 		q := strings.Contains(strings.TrimRight(part, ` "')]`), "?")
 		out = append(out, sentence{text: strings.TrimRight(part, ".!? "), question: q})
 	}
-	for _, m := range sentenceEnd.FindAllStringIndex(s, -1) {
+	for _, m := range sentenceEnds(s) {
 		add(s[last:m[1]])
 		last = m[1]
 	}
@@ -58,23 +54,29 @@ func splitSentences(s string) []sentence {
 	return out
 }
 
-// clauseBreak finds places where a sentence may hold a new clause: after a
-// semicolon, comma, dash or parenthesis, or before a conjunction. Whether it
-// does depends on what follows (see splitClauses).
-var clauseBreak = rx(`\s*(?:;|,|\s-\s|\s—\s|\(|\)|:)\s*(?:(?:and|but|so|because|cause|cuz|though|although|while|plus|also|then)\s+)?|\s+(?:and|but|so|because|cause|cuz|though|although|while|plus|whereas)\s+`)
+// Clause breaks (clauseBreaks in scan.go) are places where a sentence may
+// hold a new clause: after a semicolon, comma, dash or parenthesis, or
+// before a conjunction. Whether it does depends on what follows.
 
 // newSubject starts a clause of its own: a subject, a question word, or a
 // conditional. A break not followed by one of these is inside a phrase
-// ("Austin, TX", "salt and vinegar").
-var newSubject = rx(`^(?:i|i'm|i've|i'd|i'll|my|we|we're|we've|our|he|she|he's|she's|they|they're|it|it's|you|your|if|when|unless|suppose|imagine|what|how|why|where|which|who|can|could|should|would|will|do|does|is|are|any|anyone|since|as)\b`)
+// ("Austin, TX", "salt and vinegar"). It implements ^(?:i|i'm|...)\b.
+var newSubject = newWordSet("i", "i'm", "i've", "i'd", "i'll", "my", "we", "we're", "we've", "our", "he", "she",
+	"he's", "she's", "they", "they're", "it", "it's", "you", "your", "if", "when", "unless", "suppose",
+	"imagine", "what", "how", "why", "where", "which", "who", "can", "could", "should", "would", "will",
+	"do", "does", "is", "are", "any", "anyone", "since", "as")
 
 // elidedVerb starts a clause whose subject "I" was left out: "I'm divorced
-// and have two kids".
-var elidedVerb = rx(`^(?:have|had|live|work|love|like|enjoy|hate|speak|study|go|am|don't|can't|never|always|usually|own|teach|prefer|want|need|moved|started|quit|got)\b`)
+// and have two kids". It implements ^(?:have|had|...)\b.
+var elidedVerb = newWordSet("have", "had", "live", "work", "love", "like", "enjoy", "hate", "speak", "study",
+	"go", "am", "don't", "can't", "never", "always", "usually", "own", "teach", "prefer", "want", "need",
+	"moved", "started", "quit", "got")
 
 // elidedState continues an "I'm" clause with a new state: "I'm vegan and
-// allergic to soy".
-var elidedState = rx(`^(?:allergic|intolerant|married|divorced|single|engaged|retired|pregnant|fluent|originally from|based in|learning|studying|trying|currently|also|not|no longer|a|an|recently|happily|newly|just)\b`)
+// allergic to soy". It implements ^(?:allergic|intolerant|...)\b.
+var elidedState = newWordSet("allergic", "intolerant", "married", "divorced", "single", "engaged", "retired",
+	"pregnant", "fluent", "originally from", "based in", "learning", "studying", "trying", "currently",
+	"also", "not", "no longer", "a", "an", "recently", "happily", "newly", "just")
 
 // splitClauses cuts a sentence into clauses at breaks followed by a new
 // subject; when the subject was elided before a first-person verb it is
@@ -82,19 +84,19 @@ var elidedState = rx(`^(?:allergic|intolerant|married|divorced|single|engaged|re
 func splitClauses(s string) []string {
 	var out []string
 	start, prefix := 0, ""
-	for _, m := range clauseBreak.FindAllStringIndex(s, -1) {
+	for _, m := range clauseBreaks(s) {
 		if m[0] == 0 || m[1] >= len(s) || m[0] < start {
 			continue
 		}
 		rest, cur := s[m[1]:], prefix+s[start:m[0]]
 		switch {
-		case newSubject.MatchString(rest):
+		case newSubject.startsWith(rest):
 			out = append(out, cur)
 			start, prefix = m[1], ""
-		case elidedVerb.MatchString(rest) && firstPerson.MatchString(cur):
+		case elidedVerb.startsWith(rest) && firstPerson.MatchString(cur):
 			out = append(out, cur)
 			start, prefix = m[1], "I "
-		case elidedState.MatchString(rest) && strings.HasPrefix(cur, "I'm "):
+		case elidedState.startsWith(rest) && strings.HasPrefix(cur, "I'm "):
 			out = append(out, cur)
 			start, prefix = m[1], "I'm "
 		}
