@@ -30,6 +30,8 @@ type gate struct {
 	first [256]bool
 	// required literals (lower-case ASCII) all occur in the string.
 	required []string
+	// anyOf: one of these occurs in the string (nil: no condition).
+	anyOf *anyOf
 }
 
 // maxPrefixes bounds the prefix set derived from alternations.
@@ -68,6 +70,7 @@ func gateOf(re *regexp.Regexp) gate {
 		}
 	}
 	g.required = dedupe(g.required)
+	g.anyOf = anyOfGate(t)
 	return g
 }
 
@@ -118,7 +121,10 @@ func prefixSet(t *syntax.Regexp) ([]string, bool) {
 var unknown = []prefix{{"", false}}
 
 // prefixes returns prefixes one of which every match of t starts with.
-func prefixes(t *syntax.Regexp) []prefix {
+func prefixes(t *syntax.Regexp) []prefix { return prefixesUpTo(t, maxPrefixes) }
+
+// prefixesUpTo is prefixes with at most limit strings per alternation.
+func prefixesUpTo(t *syntax.Regexp, limit int) []prefix {
 	switch t.Op {
 	case syntax.OpLiteral:
 		return []prefix{{string(t.Rune), true}}
@@ -134,28 +140,28 @@ func prefixes(t *syntax.Regexp) []prefix {
 		}
 		return set
 	case syntax.OpCapture:
-		return prefixes(t.Sub[0])
+		return prefixesUpTo(t.Sub[0], limit)
 	case syntax.OpEmptyMatch, syntax.OpWordBoundary, syntax.OpBeginText:
 		return []prefix{{"", true}}
 	case syntax.OpAlternate:
 		var set []prefix
 		for _, s := range t.Sub {
-			set = append(set, prefixes(s)...)
+			set = append(set, prefixesUpTo(s, limit)...)
 		}
-		if len(set) > maxPrefixes {
+		if len(set) > limit {
 			return unknown
 		}
 		return set
 	case syntax.OpQuest:
-		set := append(prefixes(t.Sub[0]), prefix{"", true})
-		if len(set) > maxPrefixes {
+		set := append(prefixesUpTo(t.Sub[0], limit), prefix{"", true})
+		if len(set) > limit {
 			return unknown
 		}
 		return set
 	case syntax.OpConcat:
 		set := []prefix{{"", true}}
 		for _, s := range t.Sub {
-			sub := prefixes(s)
+			sub := prefixesUpTo(s, limit)
 			var next []prefix
 			for _, a := range set {
 				if !a.exact {
@@ -166,7 +172,7 @@ func prefixes(t *syntax.Regexp) []prefix {
 					next = append(next, prefix{a.s + b.s, b.exact})
 				}
 			}
-			if len(next) > maxPrefixes {
+			if len(next) > limit {
 				for i := range set {
 					set[i].exact = false
 				}
@@ -176,14 +182,14 @@ func prefixes(t *syntax.Regexp) []prefix {
 		}
 		return set
 	case syntax.OpPlus:
-		set := prefixes(t.Sub[0])
+		set := prefixesUpTo(t.Sub[0], limit)
 		for i := range set {
 			set[i].exact = false
 		}
 		return set
 	case syntax.OpRepeat:
 		if t.Min >= 1 {
-			set := prefixes(t.Sub[0])
+			set := prefixesUpTo(t.Sub[0], limit)
 			for i := range set {
 				set[i].exact = false
 			}
@@ -273,6 +279,9 @@ func (g *gate) pass(s, lower string) bool {
 			if !strings.Contains(lower, r) {
 				return false
 			}
+		}
+		if g.anyOf != nil && !g.anyOf.in(lower) {
+			return false
 		}
 	}
 	return true
