@@ -6,30 +6,17 @@ import (
 
 	"github.com/confidant-dev/confidant/core/analyze"
 	"github.com/confidant-dev/confidant/core/engine"
+	"github.com/confidant-dev/confidant/core/model"
 	"github.com/confidant-dev/confidant/core/snapshot"
 )
 
-func (h *Handler) version(b []byte) (any, error) {
-	var r Empty
-	if err := decode(b, &r); err != nil {
-		return nil, err
-	}
+func (h *Handler) version(*Empty) (any, error) {
 	return VersionReply{Version: Version, Analyzer: analyze.Version, Snapshot: snapshot.Version}, nil
 }
 
-func (h *Handler) ingest(b []byte) (any, error) {
-	var r IngestRequest
-	if err := decode(b, &r); err != nil {
-		return nil, err
-	}
-	return h.E.Ingest(r.Sessions, r.Turns)
-}
+func (h *Handler) ingest(r *IngestRequest) (any, error) { return h.E.Ingest(r.Sessions, r.Turns) }
 
-func (h *Handler) recall(b []byte) (any, error) {
-	var r RecallRequest
-	if err := decode(b, &r); err != nil {
-		return nil, err
-	}
+func (h *Handler) recall(r *RecallRequest) (any, error) {
 	hits, err := h.E.Recall(r.RecallRequest)
 	if err != nil {
 		return nil, err
@@ -37,62 +24,35 @@ func (h *Handler) recall(b []byte) (any, error) {
 	return RecallReply{Hits: hits}, nil
 }
 
-func (h *Handler) context(b []byte) (any, error) {
-	var r ContextRequest
-	if err := decode(b, &r); err != nil {
-		return nil, err
-	}
-	return h.E.Context(r.ContextRequest)
-}
+func (h *Handler) context(r *ContextRequest) (any, error) { return h.E.Context(r.ContextRequest) }
 
-func (h *Handler) factsList(b []byte) (any, error) {
-	var r FactsListRequest
-	if err := decode(b, &r); err != nil {
-		return nil, err
-	}
+func (h *Handler) factsList(r *FactsListRequest) (any, error) {
 	return FactsReply{Facts: h.E.Facts(r.FactFilter)}, nil
 }
 
-func (h *Handler) factsEdit(b []byte) (any, error) {
-	var r FactEditRequest
-	if err := decode(b, &r); err != nil {
-		return nil, err
-	}
-	f, err := h.E.EditFact(r.FactEdit)
+func (h *Handler) factsEdit(r *FactEditRequest) (any, error) {
+	return factReply(h.E.EditFact(r.FactEdit))
+}
+
+func (h *Handler) factsPin(r *PinRequest) (any, error) {
+	return factReply(h.E.EditFact(engine.FactEdit{ID: r.ID, Pinned: &r.Pinned}))
+}
+
+func factReply(f model.Fact, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}
 	return FactReply{Fact: f}, nil
 }
 
-func (h *Handler) factsPin(b []byte) (any, error) {
-	var r PinRequest
-	if err := decode(b, &r); err != nil {
-		return nil, err
-	}
-	f, err := h.E.EditFact(engine.FactEdit{ID: r.ID, Pinned: &r.Pinned})
-	if err != nil {
-		return nil, err
-	}
-	return FactReply{Fact: f}, nil
-}
-
-func (h *Handler) factsDelete(b []byte) (any, error) {
-	var r IDRequest
-	if err := decode(b, &r); err != nil {
-		return nil, err
-	}
+func (h *Handler) factsDelete(r *IDRequest) (any, error) {
 	if err := h.E.DeleteFact(r.ID); err != nil {
 		return nil, err
 	}
 	return OK{true}, nil
 }
 
-func (h *Handler) forget(b []byte) (any, error) {
-	var r ForgetRequest
-	if err := decode(b, &r); err != nil {
-		return nil, err
-	}
+func (h *Handler) forget(r *ForgetRequest) (any, error) {
 	n := 0
 	for _, set := range []bool{r.Turn != "", r.Session != "", r.All} {
 		if set {
@@ -117,38 +77,18 @@ func (h *Handler) forget(b []byte) (any, error) {
 	return OK{true}, nil
 }
 
-func (h *Handler) stats(b []byte) (any, error) {
-	var r Empty
-	if err := decode(b, &r); err != nil {
-		return nil, err
-	}
-	return h.E.Stats(), nil
-}
+func (h *Handler) stats(*Empty) (any, error) { return h.E.Stats(), nil }
 
-func (h *Handler) settingsGet(b []byte) (any, error) {
-	var r Empty
-	if err := decode(b, &r); err != nil {
-		return nil, err
-	}
-	return h.E.Settings(), nil
-}
+func (h *Handler) settingsGet(*Empty) (any, error) { return h.E.Settings(), nil }
 
-func (h *Handler) settingsSet(b []byte) (any, error) {
-	var r SettingsRequest
-	if err := decode(b, &r); err != nil {
-		return nil, err
-	}
+func (h *Handler) settingsSet(r *SettingsRequest) (any, error) {
 	if err := h.E.SetSettings(r.Settings); err != nil {
 		return nil, err
 	}
 	return h.E.Settings(), nil
 }
 
-func (h *Handler) snapshotExport(b []byte) (any, error) {
-	var r ExportRequest
-	if err := decode(b, &r); err != nil {
-		return nil, err
-	}
+func (h *Handler) snapshotExport(r *ExportRequest) (any, error) {
 	data, err := h.E.Export(!r.Compact)
 	if err != nil {
 		return nil, err
@@ -156,11 +96,7 @@ func (h *Handler) snapshotExport(b []byte) (any, error) {
 	return SnapshotData{Data: data}, nil
 }
 
-func (h *Handler) snapshotImport(b []byte) (any, error) {
-	var r SnapshotData
-	if err := decode(b, &r); err != nil {
-		return nil, err
-	}
+func (h *Handler) snapshotImport(r *SnapshotData) (any, error) {
 	if err := h.E.Import(r.Data); err != nil {
 		return nil, err
 	}

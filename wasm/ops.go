@@ -182,20 +182,32 @@ func NewHandler() *Handler { return &Handler{E: engine.New()} }
 type op func(h *Handler, body []byte) (any, error)
 
 var ops = map[string]op{
-	"version":         func(h *Handler, b []byte) (any, error) { return h.version(b) },
-	"ingest":          func(h *Handler, b []byte) (any, error) { return h.ingest(b) },
-	"recall":          func(h *Handler, b []byte) (any, error) { return h.recall(b) },
-	"context":         func(h *Handler, b []byte) (any, error) { return h.context(b) },
-	"facts.list":      func(h *Handler, b []byte) (any, error) { return h.factsList(b) },
-	"facts.edit":      func(h *Handler, b []byte) (any, error) { return h.factsEdit(b) },
-	"facts.pin":       func(h *Handler, b []byte) (any, error) { return h.factsPin(b) },
-	"facts.delete":    func(h *Handler, b []byte) (any, error) { return h.factsDelete(b) },
-	"forget":          func(h *Handler, b []byte) (any, error) { return h.forget(b) },
-	"stats":           func(h *Handler, b []byte) (any, error) { return h.stats(b) },
-	"settings.get":    func(h *Handler, b []byte) (any, error) { return h.settingsGet(b) },
-	"settings.set":    func(h *Handler, b []byte) (any, error) { return h.settingsSet(b) },
-	"snapshot.export": func(h *Handler, b []byte) (any, error) { return h.snapshotExport(b) },
-	"snapshot.import": func(h *Handler, b []byte) (any, error) { return h.snapshotImport(b) },
+	"version":         handle((*Handler).version),
+	"ingest":          handle((*Handler).ingest),
+	"recall":          handle((*Handler).recall),
+	"context":         handle((*Handler).context),
+	"facts.list":      handle((*Handler).factsList),
+	"facts.edit":      handle((*Handler).factsEdit),
+	"facts.pin":       handle((*Handler).factsPin),
+	"facts.delete":    handle((*Handler).factsDelete),
+	"forget":          handle((*Handler).forget),
+	"stats":           handle((*Handler).stats),
+	"settings.get":    handle((*Handler).settingsGet),
+	"settings.set":    handle((*Handler).settingsSet),
+	"snapshot.export": handle((*Handler).snapshotExport),
+	"snapshot.import": handle((*Handler).snapshotImport),
+}
+
+// handle adapts a typed op to the table: it decodes the request strictly
+// into R, then runs fn.
+func handle[R any](fn func(h *Handler, r *R) (any, error)) op {
+	return func(h *Handler, b []byte) (any, error) {
+		var r R
+		if err := decode(b, &r); err != nil {
+			return nil, err
+		}
+		return fn(h, &r)
+	}
 }
 
 // Ops lists the op names (for documentation and tests).
