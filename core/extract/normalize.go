@@ -7,31 +7,29 @@ import (
 )
 
 // contractions rewrite the spellings chat users type into one canonical
-// form, so the domain patterns need only one ("im" -> "I'm").
-var contractions = []struct {
-	re   *regexp.Regexp
-	with string
-}{
-	{regexp.MustCompile(`[’‘]`), "'"},
-	{rx(`\bi\s+am\b`), "I'm"},
-	{rx(`\bim\b`), "I'm"},
-	{rx(`\bi'm\b`), "I'm"},
-	{rx(`\bive\b`), "I have"},
-	{rx(`\bi've got\b`), "I have"},
-	{rx(`\bi've\b`), "I have"},
-	{rx(`\bi have got\b`), "I have"},
-	{rx(`\bi'd\b`), "I would"},
-	{rx(`\bi'll\b`), "I will"},
-	{rx(`\bwe've\b`), "we have"},
-	{rx(`\bwe're\b`), "we are"},
-	{rx(`\bi\b`), "I"},
-	{rx(`\bdont\b`), "don't"},
-	{rx(`\bdo not\b`), "don't"},
-	{rx(`\bcant\b`), "can't"},
-	{rx(`\bcannot\b`), "can't"},
-	{rx(`\bwanna\b`), "want to"},
-	{rx(`\bgonna\b`), "going to"},
-	{regexp.MustCompile(`\s+`), " "},
+// form, so the domain patterns need only one ("im" -> "I'm"). Each is a
+// scanner (see rewrite.go) for the regexp in pattern, which gives its gate.
+var contractions = []contraction{
+	{`[’‘]`, curlyQuoteAt, "'"},
+	{`(?i)\bi\s+am\b`, iAmAt, "I'm"},
+	word("im", "I'm"),
+	word("i'm", "I'm"),
+	word("ive", "I have"),
+	word("i've got", "I have"),
+	word("i've", "I have"),
+	word("i have got", "I have"),
+	word("i'd", "I would"),
+	word("i'll", "I will"),
+	word("we've", "we have"),
+	word("we're", "we are"),
+	word("i", "I"),
+	word("dont", "don't"),
+	word("do not", "don't"),
+	word("cant", "can't"),
+	word("cannot", "can't"),
+	word("wanna", "want to"),
+	word("gonna", "going to"),
+	{`\s+`, spacesAt, " "},
 }
 
 // contractionGates are the gates of contractions (see gate.go), with exact
@@ -39,9 +37,9 @@ var contractions = []struct {
 var contractionGates = func() []func(s, lower string) bool {
 	out := make([]func(s, lower string) bool, len(contractions))
 	for i, c := range contractions {
-		g := gateOf(c.re)
+		g := gateOf(regexp.MustCompile(c.pattern))
 		out[i] = func(s, lower string) bool { return g.pass(s, lower) }
-		switch c.re.String() {
+		switch c.pattern {
 		case `[’‘]`:
 			out[i] = func(s, _ string) bool { return strings.ContainsAny(s, "’‘") }
 		case `\s+`:
@@ -82,7 +80,7 @@ func canonical(s string, fast bool) string {
 		if fast && !contractionGates[i](s, lower) {
 			continue
 		}
-		n := c.re.ReplaceAllString(s, c.with)
+		n := c.replace(s)
 		if fast && n != s {
 			buf = lowerASCII(buf[:0], n)
 			lower = string(buf)

@@ -18,6 +18,33 @@ var (
 	refReported    = rx(`\b(?:said|says|say|told|tells|tell me|asked|asks|thinks|believes|claims|claimed|mentioned|wrote|texted|insists|keeps saying|according to)\b`)
 )
 
+// refContractions are the regexps the contractions replace, in order.
+var refContractions = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`[’‘]`), "'"},
+	{rx(`\bi\s+am\b`), "I'm"},
+	{rx(`\bim\b`), "I'm"},
+	{rx(`\bi'm\b`), "I'm"},
+	{rx(`\bive\b`), "I have"},
+	{rx(`\bi've got\b`), "I have"},
+	{rx(`\bi've\b`), "I have"},
+	{rx(`\bi have got\b`), "I have"},
+	{rx(`\bi'd\b`), "I would"},
+	{rx(`\bi'll\b`), "I will"},
+	{rx(`\bwe've\b`), "we have"},
+	{rx(`\bwe're\b`), "we are"},
+	{rx(`\bi\b`), "I"},
+	{rx(`\bdont\b`), "don't"},
+	{rx(`\bdo not\b`), "don't"},
+	{rx(`\bcant\b`), "can't"},
+	{rx(`\bcannot\b`), "can't"},
+	{rx(`\bwanna\b`), "want to"},
+	{rx(`\bgonna\b`), "going to"},
+	{regexp.MustCompile(`\s+`), " "},
+}
+
 // checkScanners requires every scanner to agree with its reference on s.
 func checkScanners(t *testing.T, s string) {
 	t.Helper()
@@ -28,6 +55,13 @@ func checkScanners(t *testing.T, s string) {
 	require.Equal(t, refElidedState.MatchString(s), elidedState.startsWith(s), "elidedState %q", s)
 	require.Equal(t, refIrrealis.MatchString(s), irrealis.within(s), "irrealis %q", s)
 	require.Equal(t, refReported.MatchString(s), reported.within(s), "reported %q", s)
+	require.Len(t, contractions, len(refContractions))
+	for i, c := range contractions {
+		ref := refContractions[i]
+		require.Equal(t, ref.re.String(), c.pattern)
+		require.Equal(t, ref.with, c.with)
+		require.Equal(t, ref.re.ReplaceAllString(s, ref.with), c.replace(s), "%s on %q", c.pattern, s)
+	}
 }
 
 // scannerSeeds exercise the corners: folded K and long s, word boundaries
@@ -37,6 +71,7 @@ var scannerSeeds = []string{
 	"a, b", "a ,and b", "a  - b", "a -b", "a — b", "a —b", "x (and y)", "a and\tb", "so, ſo then", "a:b",
 	"end.  Next", "end...\") next", "a.\n\nb", "?!", "a.b. c", "\n\n\n", "a, \u212aeeps", "I'm allergic and\u00a0b",
 	"my wife and I", "originally from", "no longerx", "ánd", "é, and é", "a,\x80b", "one whereas two",
+	"i am", "I\t\n am here", "imK", "ſo i ſaid", "i've got it", "I have got", "dont do not cant", "i’m ‘x’", "a\r\n\fb",
 }
 
 func TestScanners(t *testing.T) {

@@ -20,13 +20,32 @@ var (
 // stripQuotes replaces quoted spans with quoteMark.
 // Each pattern is tried only if s holds one of its opening quotes.
 func stripQuotes(s string) string {
-	if gatesOff || strings.ContainsAny(s, `"“«„`) {
+	if gatesOff || hasDoubleQuote(s) {
 		s = doubleQuoted.ReplaceAllString(s, quoteMark)
 	}
-	if gatesOff || strings.ContainsAny(s, "'‘") {
+	if gatesOff || opensSingleQuote(s) {
 		s = singleQuoted.ReplaceAllString(s, "${1}"+quoteMark+"${2}")
 	}
 	return s
+}
+
+// hasDoubleQuote is strings.ContainsAny(s, `"“«„`) without decoding runes.
+func hasDoubleQuote(s string) bool {
+	return strings.IndexByte(s, '"') >= 0 || strings.Contains(s, "“") || strings.Contains(s, "«") || strings.Contains(s, "„")
+}
+
+// opensSingleQuote reports whether s has the start of singleQuoted: ' or
+// ‘ at the start or after a space, colon or parenthesis, (^|[\s:(])['‘].
+func opensSingleQuote(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\'' && !strings.HasPrefix(s[i:], "‘") {
+			continue
+		}
+		if i == 0 || isSpace(s[i-1]) || s[i-1] == ':' || s[i-1] == '(' {
+			return true
+		}
+	}
+	return false
 }
 
 // sentence is one sentence and whether it was asked as a question.
