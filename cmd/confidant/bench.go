@@ -115,7 +115,7 @@ func benchLME(ctx context.Context, args []string) error {
 	b.register(fs)
 	data := fs.String("data", "../shared/bench/longmemeval/longmemeval_s_dev.json.gz", "LongMemEval file (.json or .json.gz)")
 	fs.StringVar(&b.out, "out", "bench-out/longmemeval", "directory for run files")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	ds, err := bench.LoadLongMemEval(*data)
@@ -164,7 +164,7 @@ func benchLoCoMo(ctx context.Context, args []string) error {
 	b.register(fs)
 	data := fs.String("data", "../shared/bench/locomo/locomo10.json", "LoCoMo file")
 	fs.StringVar(&b.out, "out", "bench-out/locomo", "directory for run files")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	ds, err := bench.LoadLoCoMo(*data)
@@ -208,7 +208,7 @@ func benchGeneric(ctx context.Context, args []string) error {
 	corpus := fs.String("corpus", "", "generic corpus (JSONL)")
 	queries := fs.String("queries", "", "generic queries (JSONL)")
 	fs.StringVar(&b.out, "out", "", "run file to write (the full method; other variants go beside it)")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	if *corpus == "" || *queries == "" || b.out == "" {

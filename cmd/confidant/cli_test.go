@@ -79,7 +79,7 @@ func TestProfileLifecycle(t *testing.T) {
 	require.Equal(t, 0, r.code, r.err)
 	assert.Contains(t, r.out, "added 3 turns")
 	r = cli(t, dir, "ingest", in)
-	assert.Contains(t, r.out, "added 0 turns (3 already present)")
+	assert.Contains(t, r.out, "added 0 turns, updated 0 (3 already present)")
 
 	r = cli(t, dir, "recall", "--json", "--time", "2024-06-01T00:00:00Z", "what is my greyhound called?")
 	require.Equal(t, 0, r.code, r.err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/confidant-dev/confidant/core/engine"
 	"github.com/confidant-dev/confidant/core/model"
+	"github.com/confidant-dev/confidant/host"
 	"github.com/confidant-dev/confidant/internal/turnfile"
 	"github.com/confidant-dev/confidant/wasm"
 )
@@ -25,8 +26,21 @@ func newFlags(name, args string) *flag.FlagSet {
 	return fs
 }
 
-func parse(fs *flag.FlagSet, args []string) error {
+// Positional-argument counts for parse besides an exact number.
+const (
+	oneOrMore = -1
+	anyNumber = -2
+)
+
+// parse parses flags and checks the number of positional arguments: an
+// exact count, oneOrMore or anyNumber.
+func parse(fs *flag.FlagSet, args []string, want int) error {
 	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	n := fs.NArg()
+	if (want >= 0 && n != want) || (want == oneOrMore && n == 0) {
+		fs.Usage()
 		return errUsage
 	}
 	return nil
@@ -38,16 +52,27 @@ func printJSON(v any) error {
 	return enc.Encode(v)
 }
 
+// withProfile opens the profile, runs fn and, when fn reports a change,
+// writes the profile back (atomically).
+func (c *common) withProfile(ctx context.Context, fn func(cl host.Client) (changed bool, err error)) error {
+	cl, closeFn, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	changed, err := fn(cl)
+	if err != nil || !changed {
+		return err
+	}
+	return c.save(ctx, cl)
+}
+
 func cmdIngest(ctx context.Context, args []string) error {
 	var c common
 	fs := newFlags("ingest", "FILE.jsonl|-")
 	c.register(fs)
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
 	}
 	in, name := io.Reader(os.Stdin), "stdin"
 	if p := fs.Arg(0); p != "-" {
@@ -62,21 +87,15 @@ func cmdIngest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	cl, closeFn, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	res, err := cl.Ingest(ctx, sessions, turns)
-	if err != nil {
-		return err
-	}
-	if err := c.save(ctx, cl); err != nil {
-		return err
-	}
-	fmt.Printf("added %d turns (%d already present), learned %d facts, redacted %d secrets → %s\n",
-		res.Added, res.Skipped, res.Facts, res.Redacted, c.store)
-	return nil
+	return c.withProfile(ctx, func(cl host.Client) (bool, error) {
+		res, err := cl.Ingest(ctx, sessions, turns)
+		if err != nil {
+			return false, err
+		}
+		fmt.Printf("added %d turns, updated %d (%d already present), learned %d facts, redacted %d secrets → %s\n",
+			res.Added, res.Updated, res.Skipped, res.Facts, res.Redacted, c.store)
+		return true, nil
+	})
 }
 
 // promptFlags are shared by recall and context.
@@ -90,15 +109,16 @@ func (p *promptFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&p.json, "json", false, "print JSON")
 }
 
-func (p *promptFlags) time() (time.Time, error) {
+// prompt returns the prompt (the positional arguments) and its time.
+func (p *promptFlags) prompt(fs *flag.FlagSet) (string, time.Time, error) {
 	if p.at == "" {
-		return time.Time{}, nil
+		return strings.Join(fs.Args(), " "), time.Time{}, nil
 	}
 	t, err := time.Parse(time.RFC3339, p.at)
 	if err != nil {
-		return t, fmt.Errorf("--time: want RFC 3339 like 2024-05-01T10:00:00Z: %v", err)
+		return "", t, fmt.Errorf("--time: want RFC 3339 like 2024-05-01T10:00:00Z: %v", err)
 	}
-	return t, nil
+	return strings.Join(fs.Args(), " "), t, nil
 }
 
 func cmdRecall(ctx context.Context, args []string) error {
@@ -109,39 +129,37 @@ func cmdRecall(ctx context.Context, args []string) error {
 	p.register(fs)
 	k := fs.Int("k", 10, "number of hits")
 	unit := fs.String("unit", "turn", "turn or session")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, oneOrMore); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return errUsage
-	}
-	at, err := p.time()
+	text, at, err := p.prompt(fs)
 	if err != nil {
 		return err
 	}
-	cl, closeFn, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	hits, err := cl.Recall(ctx, engine.RecallRequest{Text: strings.Join(fs.Args(), " "), Time: at, K: *k, Unit: engine.Unit(*unit)})
-	if err != nil {
-		return err
-	}
-	if p.json {
-		return printJSON(hits)
-	}
-	if len(hits) == 0 {
-		fmt.Println("nothing relevant")
-	}
-	for i, h := range hits {
-		fmt.Printf("%2d. %s  %s  score %.3f\n    %s\n", i+1, h.Time.Format("2006-01-02"), h.ID, h.Score, oneLine(h.Text, 160))
-		if len(h.Why) > 0 {
-			fmt.Printf("    why: %s\n", strings.Join(h.Why, "; "))
+	return c.withProfile(ctx, func(cl host.Client) (bool, error) {
+		hits, err := cl.Recall(ctx, engine.RecallRequest{Text: text, Time: at, K: *k, Unit: engine.Unit(*unit)})
+		if err != nil || p.json {
+			return false, orPrint(err, hits)
 		}
+		if len(hits) == 0 {
+			fmt.Println("nothing relevant")
+		}
+		for i, h := range hits {
+			fmt.Printf("%2d. %s  %s  score %.3f\n    %s\n", i+1, h.Time.Format("2006-01-02"), h.ID, h.Score, oneLine(h.Text, 160))
+			if len(h.Why) > 0 {
+				fmt.Printf("    why: %s\n", strings.Join(h.Why, "; "))
+			}
+		}
+		return false, nil
+	})
+}
+
+// orPrint returns err, or prints v as JSON.
+func orPrint(err error, v any) error {
+	if err != nil {
+		return err
 	}
-	return nil
+	return printJSON(v)
 }
 
 func oneLine(s string, n int) string {
@@ -159,31 +177,21 @@ func cmdContext(ctx context.Context, args []string) error {
 	c.register(fs)
 	p.register(fs)
 	budget := fs.Int("budget", 0, "token budget (default: the profile's setting)")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, oneOrMore); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return errUsage
-	}
-	at, err := p.time()
+	text, at, err := p.prompt(fs)
 	if err != nil {
 		return err
 	}
-	cl, closeFn, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	reply, err := cl.Context(ctx, engine.ContextRequest{Text: strings.Join(fs.Args(), " "), Time: at, Budget: *budget})
-	if err != nil {
-		return err
-	}
-	if p.json {
-		return printJSON(reply)
-	}
-	printContext(reply)
-	return nil
+	return c.withProfile(ctx, func(cl host.Client) (bool, error) {
+		reply, err := cl.Context(ctx, engine.ContextRequest{Text: text, Time: at, Budget: *budget})
+		if err != nil || p.json {
+			return false, orPrint(err, reply)
+		}
+		printContext(reply)
+		return false, nil
+	})
 }
 
 func printContext(r engine.ContextReply) {
@@ -209,65 +217,59 @@ func cmdFacts(ctx context.Context, args []string) error {
 	value := fs.String("value", "", "edit: new value")
 	text := fs.String("text", "", "edit: new statement")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, anyNumber); err != nil {
 		return err
 	}
 	action := "list"
 	if fs.NArg() > 0 {
 		action = fs.Arg(0)
 	}
-	if action != "list" && fs.NArg() != 2 {
+	if (action == "list") != (fs.NArg() <= 1) || (action != "list" && fs.NArg() != 2) {
 		fs.Usage()
 		return errUsage
 	}
-	cl, closeFn, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	switch action {
-	case "list":
-		facts, err := cl.Facts(ctx, engine.FactFilter{Category: model.Category(*cat), Superseded: *all})
+	id := fs.Arg(1)
+	return c.withProfile(ctx, func(cl host.Client) (bool, error) {
+		var f model.Fact
+		var err error
+		switch action {
+		case "list":
+			facts, err := cl.Facts(ctx, engine.FactFilter{Category: model.Category(*cat), Superseded: *all})
+			if err != nil || *asJSON {
+				return false, orPrint(err, facts)
+			}
+			printFacts(facts)
+			return false, nil
+		case "edit":
+			ed := engine.FactEdit{ID: id}
+			if *value != "" {
+				ed.Value = value
+			}
+			if *text != "" {
+				ed.Text = text
+			}
+			if ed.Value == nil && ed.Text == nil {
+				return false, fmt.Errorf("edit needs --value or --text")
+			}
+			f, err = cl.EditFact(ctx, ed)
+		case "pin", "unpin":
+			f, err = cl.PinFact(ctx, id, action == "pin")
+		case "delete":
+			if err := cl.DeleteFact(ctx, id); err != nil {
+				return false, err
+			}
+			fmt.Println("deleted", id)
+			return true, nil
+		default:
+			fs.Usage()
+			return false, errUsage
+		}
 		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return printJSON(facts)
-		}
-		printFacts(facts)
-		return nil
-	case "edit":
-		ed := engine.FactEdit{ID: fs.Arg(1)}
-		if *value != "" {
-			ed.Value = value
-		}
-		if *text != "" {
-			ed.Text = text
-		}
-		if ed.Value == nil && ed.Text == nil {
-			return fmt.Errorf("edit needs --value or --text")
-		}
-		f, err := cl.EditFact(ctx, ed)
-		if err != nil {
-			return err
+			return false, err
 		}
 		printFacts([]model.Fact{f})
-	case "pin", "unpin":
-		f, err := cl.PinFact(ctx, fs.Arg(1), action == "pin")
-		if err != nil {
-			return err
-		}
-		printFacts([]model.Fact{f})
-	case "delete":
-		if err := cl.DeleteFact(ctx, fs.Arg(1)); err != nil {
-			return err
-		}
-		fmt.Println("deleted", fs.Arg(1))
-	default:
-		fs.Usage()
-		return errUsage
-	}
-	return c.save(ctx, cl)
+		return true, nil
+	})
 }
 
 func printFacts(facts []model.Fact) {
@@ -297,98 +299,72 @@ func cmdForget(ctx context.Context, args []string) error {
 	fs.StringVar(&r.Turn, "turn", "", "turn id")
 	fs.StringVar(&r.Session, "session", "", "session id")
 	fs.BoolVar(&r.All, "all", false, "forget everything")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	cl, closeFn, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	if err := cl.Forget(ctx, r); err != nil {
-		return err
-	}
-	if err := c.save(ctx, cl); err != nil {
-		return err
-	}
-	fmt.Println("forgotten")
-	return nil
+	return c.withProfile(ctx, func(cl host.Client) (bool, error) {
+		if err := cl.Forget(ctx, r); err != nil {
+			return false, err
+		}
+		fmt.Println("forgotten")
+		return true, nil
+	})
 }
 
 func cmdExport(ctx context.Context, args []string) error {
 	var c common
 	fs := newFlags("export", "FILE")
 	c.register(fs)
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 1); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	cl, closeFn, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	data, err := cl.Export(ctx)
-	if err != nil {
-		return err
-	}
-	if err := writeAtomic(fs.Arg(0), data); err != nil {
-		return err
-	}
-	fmt.Printf("wrote %d bytes to %s\n", len(data), fs.Arg(0))
-	return nil
+	return c.withProfile(ctx, func(cl host.Client) (bool, error) {
+		data, err := cl.ExportCompact(ctx)
+		if err != nil {
+			return false, err
+		}
+		if err := writeAtomic(fs.Arg(0), data); err != nil {
+			return false, err
+		}
+		fmt.Printf("wrote %d bytes to %s\n", len(data), fs.Arg(0))
+		return false, nil
+	})
 }
 
 func cmdImport(ctx context.Context, args []string) error {
 	var c common
 	fs := newFlags("import", "FILE")
 	c.register(fs)
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
 	}
 	data, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	cl, closeFn, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	st, err := cl.Import(ctx, data)
-	if err != nil {
-		return fmt.Errorf("%s: %w (the profile was not changed)", fs.Arg(0), err)
-	}
-	if err := c.save(ctx, cl); err != nil {
-		return err
-	}
-	fmt.Printf("imported %d sessions, %d turns, %d facts\n", st.Sessions, st.Turns, st.Facts)
-	return nil
+	return c.withProfile(ctx, func(cl host.Client) (bool, error) {
+		st, err := cl.Import(ctx, data)
+		if err != nil {
+			return false, fmt.Errorf("%s: %w (the profile was not changed)", fs.Arg(0), err)
+		}
+		fmt.Printf("imported %d sessions, %d turns, %d facts\n", st.Sessions, st.Turns, st.Facts)
+		return true, nil
+	})
 }
 
 func cmdStats(ctx context.Context, args []string) error {
 	var c common
 	fs := newFlags("stats", "")
 	c.register(fs)
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	cl, closeFn, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	st, err := cl.Stats(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("profile %s\n", c.store)
-	return printJSON(st)
+	return c.withProfile(ctx, func(cl host.Client) (bool, error) {
+		st, err := cl.Stats(ctx)
+		if err != nil {
+			return false, err
+		}
+		fmt.Printf("profile %s\n", c.store)
+		return false, printJSON(st)
+	})
 }

@@ -22,7 +22,7 @@ func cmdDemo(ctx context.Context, args []string) error {
 	fs := newFlags("demo", "")
 	c.register(fs)
 	dir := fs.String("data", filepath.Join("testdata", "demo"), "folder with conversations.jsonl and prompts.txt")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	storeSet := false

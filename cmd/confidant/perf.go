@@ -29,7 +29,7 @@ func benchPerf(ctx context.Context, args []string) error {
 	seed := fs.Uint64("seed", 1, "data and query seed")
 	jsonOut := fs.String("json", "", "also write every number as JSON to this file")
 	mdOut := fs.String("markdown", "", "also write a Markdown table to this file")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	set := map[string]bool{}
