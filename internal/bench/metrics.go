@@ -43,6 +43,16 @@ func (s *Scores) finish() {
 	}
 }
 
+// byType returns the breakdown for one question type, creating it.
+func (s *Scores) byType(name string) *Scores {
+	t := s.ByType[name]
+	if t == nil {
+		t = newScores()
+		s.ByType[name] = t
+	}
+	return t
+}
+
 // Get returns a metric at k.
 func (s *Scores) Get(name string, k int) float64 { return s.Metric[name][k] }
 
@@ -74,11 +84,7 @@ func ScoreLME(ds *Dataset, run []RunLine, unit string, asSessions bool) *Scores 
 		if len(gold) == 0 {
 			continue
 		}
-		t := all.ByType[g.Type]
-		if t == nil {
-			t = newScores()
-			all.ByType[g.Type] = t
-		}
+		t := all.byType(g.Type)
 		for _, s := range []*Scores{all, t} {
 			s.N++
 			for _, k := range LMEKs {
@@ -102,11 +108,7 @@ func ScoreLoCoMo(ds *Dataset, run []RunLine) *Scores {
 		if g == nil || g.Skip || len(g.Turns) == 0 {
 			continue
 		}
-		t := all.ByType[g.Type]
-		if t == nil {
-			t = newScores()
-			all.ByType[g.Type] = t
-		}
+		t := all.byType(g.Type)
 		for _, s := range []*Scores{all, t} {
 			s.N++
 			for _, k := range LoCoMoKs {
