@@ -26,8 +26,11 @@ type gate struct {
 	// of these (lower-case ASCII; compared ignoring ASCII case). Empty: no
 	// condition.
 	prefixes []string
-	// first has the folded first byte of every prefix, for a quick reject.
-	first [256]bool
+	// first has the folded first byte of every prefix, and second the
+	// second byte of every prefix of two bytes or more, for a quick
+	// reject; short is set if a prefix has one byte.
+	first, second [256]bool
+	short         bool
 	// required literals (lower-case ASCII) all occur in the string.
 	required []string
 	// anyOf: one of these occurs in the string (nil: no condition).
@@ -57,6 +60,11 @@ func gateOf(re *regexp.Regexp) gate {
 			g.prefixes = dedupe(set)
 			for _, p := range g.prefixes {
 				g.first[p[0]] = true
+				if len(p) == 1 {
+					g.short = true
+				} else {
+					g.second[p[1]] = true
+				}
 			}
 		}
 	}
@@ -261,6 +269,9 @@ func hasPrefixFold(s, p string) bool {
 func (g *gate) pass(s, lower string) bool {
 	if len(g.prefixes) > 0 {
 		if s == "" || !g.first[foldByte(s[0])] {
+			return false
+		}
+		if !g.short && (len(s) < 2 || !g.second[foldByte(s[1])]) {
 			return false
 		}
 		ok := false
