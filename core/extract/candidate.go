@@ -2,7 +2,9 @@ package extract
 
 import (
 	"regexp"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/confidant-dev/confidant/core/model"
 )
@@ -44,10 +46,32 @@ var sensitiveCategories = map[model.Category]bool{
 }
 
 func sensitivityOf(slot string, c model.Category) model.Sensitivity {
-	if sensitiveCategories[c] || slot == "identity.sexuality" {
+	if sensitiveCategories[c] || slot == "identity.sexuality" || mentionsMedical(slot) {
 		return model.Sensitive
 	}
 	return model.Normal
+}
+
+// medicalWords make any fact that names them sensitive whatever its
+// category: "I take insulin every morning" is a habit, but it discloses a
+// condition (security.md: health is stored only as the user allows and
+// never injected without consent).
+var medicalWords = map[string]bool{
+	"insulin": true, "medication": true, "medications": true, "medicine": true, "meds": true, "pill": true,
+	"pills": true, "prescription": true, "antidepressant": true, "antidepressants": true, "therapy": true,
+	"therapist": true, "chemo": true, "chemotherapy": true, "dialysis": true, "inhaler": true,
+	"psychiatrist": true, "rehab": true, "diagnosis": true, "diagnosed": true,
+	"glucose": true, "epipen": true, "antibiotics": true, "painkillers": true, "hormone": true, "hormones": true,
+}
+
+// mentionsMedical reports whether a slot names a medical word.
+func mentionsMedical(slot string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(slot), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if medicalWords[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // rule is one pattern over a clause and what it yields.
