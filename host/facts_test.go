@@ -181,3 +181,83 @@ func TestGateInjectsNothingUnrelated(t *testing.T) {
 		}
 	})
 }
+
+func TestSensitiveTurnIsNotInjectedWithoutConsent(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		_, err := c.Ingest(ctx, nil, []model.Turn{
+			turn("d", "d1", model.RoleUser, "I was diagnosed with diabetes last year and I take insulin every morning.", t0),
+		})
+		require.NoError(t, err)
+		prompt := engine.ContextRequest{Text: "any tips for managing my diabetes and insulin in the morning?", Time: t0.AddDate(0, 1, 0)}
+		r, err := c.Context(ctx, prompt)
+		require.NoError(t, err)
+		assert.NotContains(t, r.Text, "insulin", "neither the facts nor the turn that disclosed them")
+		s, err := c.Settings(ctx)
+		require.NoError(t, err)
+		s.Consent = []model.Category{model.CatHealth, model.CatHabit}
+		_, err = c.SetSettings(ctx, s)
+		require.NoError(t, err)
+		r, err = c.Context(ctx, prompt)
+		require.NoError(t, err)
+		assert.Contains(t, r.Text, "insulin", "with consent it is injected")
+	})
+}
+
+func TestSessionMetadataValidatedAndRedacted(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		_, err := c.Ingest(ctx, []model.Session{{ID: "s", Site: strings.Repeat("x", 200)}}, nil)
+		assert.ErrorContains(t, err, "too long")
+		_, err = c.Ingest(ctx, []model.Session{{ID: "s", Title: "card 4111 1111 1111 1111 for the trip"}},
+			[]model.Turn{turn("s", "s1", model.RoleUser, "booking the trip", t0)})
+		require.NoError(t, err)
+		data, err := c.ExportCompact(ctx)
+		require.NoError(t, err)
+		st, err := snapshot.Unmarshal(data)
+		require.NoError(t, err)
+		require.Len(t, st.Sessions, 1)
+		assert.NotContains(t, st.Sessions[0].Title, "4111")
+	})
+}
+
+func TestReingestAfterReloadIsIdempotentAndKeepsPins(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		at := t0.Add(123456789 * time.Nanosecond) // sub-millisecond part
+		turns := []model.Turn{turn("p", "p1", model.RoleUser, "I live in Lyon.", at)}
+		_, err := c.Ingest(ctx, nil, turns)
+		require.NoError(t, err)
+		facts, err := c.Facts(ctx, engine.FactFilter{})
+		require.NoError(t, err)
+		require.NotEmpty(t, facts)
+		_, err = c.PinFact(ctx, facts[0].ID, true)
+		require.NoError(t, err)
+		data, err := c.Export(ctx)
+		require.NoError(t, err)
+		_, err = c.Import(ctx, data)
+		require.NoError(t, err)
+		res, err := c.Ingest(ctx, nil, turns)
+		require.NoError(t, err)
+		assert.Equal(t, 1, res.Skipped, "unchanged after a reload")
+		after, err := c.Facts(ctx, engine.FactFilter{})
+		require.NoError(t, err)
+		require.NotEmpty(t, after)
+		assert.True(t, after[0].Pinned)
+	})
+}
+
+func TestFactVouchesForItsTurn(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		_, err := c.Ingest(ctx, nil, []model.Turn{
+			turn("m", "m1", model.RoleUser, "Big news: I moved to Lisbon!", t0),
+			turn("n", "n1", model.RoleUser, "What should I cook now that it is getting cold?", t0.AddDate(0, 0, 1)),
+		})
+		require.NoError(t, err)
+		hits, err := c.Recall(ctx, engine.RecallRequest{Text: "where do I live now?", Time: t0.AddDate(0, 1, 0)})
+		require.NoError(t, err)
+		require.NotEmpty(t, hits, "the fact 'Lives in Lisbon' matches 'live' and vouches for its turn")
+		assert.Equal(t, "m1", hits[0].ID)
+	})
+}

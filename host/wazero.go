@@ -90,8 +90,17 @@ func (r *Runtime) Instance(ctx context.Context) (*Instance, error) {
 // Close stops the instance.
 func (i *Instance) Close(ctx context.Context) error { return i.mod.Close(ctx) }
 
-// ErrModule reports a broken module contract (bad pointer, trap).
-var ErrModule = errors.New("engine module failed")
+// Errors from calls into the module.
+var (
+	// ErrModule reports a broken module contract (bad pointer, trap).
+	ErrModule = errors.New("engine module failed")
+	// ErrTooLarge reports a request the module cannot take.
+	ErrTooLarge = errors.New("request too large")
+)
+
+// MaxBuffer is the largest request or snapshot passed in one call; the
+// reactor refuses larger buffers too.
+const MaxBuffer = 512 << 20
 
 // Call sends one JSON request and returns the JSON reply.
 func (i *Instance) Call(ctx context.Context, req []byte) ([]byte, error) {
@@ -127,11 +136,17 @@ func (i *Instance) ExportSnapshot(ctx context.Context, compact bool) ([]byte, er
 // withBuffer copies in into a module buffer, calls fn(ptr, len) and
 // returns its reply.
 func (i *Instance) withBuffer(ctx context.Context, in []byte, fn api.Function) ([]byte, error) {
+	if len(in) > MaxBuffer {
+		return nil, fmt.Errorf("%w: %d bytes is over the %d-byte limit of one call", ErrTooLarge, len(in), MaxBuffer)
+	}
 	res, err := i.alloc.Call(ctx, uint64(len(in)))
 	if err != nil {
 		return nil, fmt.Errorf("%w: alloc: %w", ErrModule, err)
 	}
 	p := uint32(res[0])
+	if p == 0 {
+		return nil, fmt.Errorf("%w: the module refused a %d-byte buffer", ErrTooLarge, len(in))
+	}
 	defer i.free.Call(ctx, uint64(p))
 	if !i.mod.Memory().Write(p, in) {
 		return nil, fmt.Errorf("%w: request buffer out of range", ErrModule)

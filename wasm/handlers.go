@@ -128,8 +128,8 @@ func (h *Handler) ImportRaw(data []byte) (reply []byte) {
 			reply = encodeError(&Error{Code: CodeInternal, Message: fmt.Sprintf("internal error: %v", r)})
 		}
 	}()
-	if len(data) > MaxRequestBytes {
-		return encodeError(&Error{Code: CodeTooLarge, Message: fmt.Sprintf("snapshot is %d bytes; the limit is %d", len(data), MaxRequestBytes)})
+	if len(data) > snapshot.MaxSize {
+		return encodeError(&Error{Code: CodeTooLarge, Message: fmt.Sprintf("snapshot is %d bytes; the limit is %d", len(data), snapshot.MaxSize)})
 	}
 	if err := h.E.Import(data); err != nil {
 		return encodeError(toError(err))

@@ -43,6 +43,12 @@ type ContextReply struct {
 	Tokens int           `json:"tokens"`
 }
 
+// Bounds on a context request.
+const (
+	maxBudget  = 8000 // tokens
+	maxExclude = 256  // items the user removed in the preview
+)
+
 // maxPerSession caps the memories injected from one conversation.
 const maxPerSession = 2
 
@@ -62,8 +68,11 @@ func (e *Engine) Context(req ContextRequest) (ContextReply, error) {
 	if budget == 0 {
 		budget = e.settings.TokenBudget
 	}
-	if budget < 0 || budget > 8000 {
-		return ContextReply{}, fmt.Errorf("%w: budget must be between 1 and 8000 tokens, got %d", ErrInvalid, budget)
+	if budget < 0 || budget > maxBudget {
+		return ContextReply{}, fmt.Errorf("%w: budget must be between 1 and %d tokens, got %d", ErrInvalid, maxBudget, budget)
+	}
+	if len(req.Exclude) > maxExclude {
+		return ContextReply{}, fmt.Errorf("%w: at most %d excluded items, got %d", ErrInvalid, maxExclude, len(req.Exclude))
 	}
 	excluded := func(id string) bool { return slices.Contains(req.Exclude, id) }
 	q := e.parseQuery(RecallRequest{Text: req.Text, Time: req.Time})
@@ -78,14 +87,18 @@ func (e *Engine) Context(req ContextRequest) (ContextReply, error) {
 	if e.settings.MaxMemories > 0 {
 		// Ask for more than needed: some hits are skipped below.
 		hits, err := e.Recall(RecallRequest{Text: req.Text, Time: req.Time, Unit: UnitTurn, Role: model.RoleUser,
-			K: 3*e.settings.MaxMemories + len(req.Exclude)})
+			K: min(3*e.settings.MaxMemories+len(req.Exclude), MaxK)})
 		if err != nil {
 			return ContextReply{}, err
 		}
-		shown := map[string]bool{} // turns already represented by a profile fact
-		for _, f := range facts {
-			for _, src := range f.Sources {
-				shown[src] = true
+		withheld := map[string]bool{}
+		// A turn that disclosed something sensitive is as sensitive as the
+		// fact: without consent for that category it is never injected.
+		for _, f := range e.facts {
+			if !e.allowed(*f) {
+				for _, src := range f.Sources {
+					withheld[src] = true
+				}
 			}
 		}
 		perSession := map[string]int{}
@@ -94,10 +107,9 @@ func (e *Engine) Context(req ContextRequest) (ContextReply, error) {
 			if n == e.settings.MaxMemories {
 				break
 			}
-			// Diversity: a memory already stated as a fact adds nothing, and
-			// more than maxPerSession turns of one conversation crowd out the
-			// rest of the user's history.
-			if excluded(h.ID) || shown[h.ID] || perSession[h.Session] == maxPerSession {
+			// Diversity: more than maxPerSession turns of one conversation
+			// crowd out the rest of the user's history.
+			if excluded(h.ID) || withheld[h.ID] || perSession[h.Session] == maxPerSession {
 				continue
 			}
 			n++
@@ -121,9 +133,10 @@ func render(items []ContextItem, budget int) ContextReply {
 	var b strings.Builder
 	used := Tokens(head) + Tokens(tail)
 	for _, it := range items {
-		line := "- " + it.Text + "\n"
+		text := unmark(it.Text)
+		line := "- " + text + "\n"
 		if it.Date != "" {
-			line = "- (" + it.Date + ") " + it.Text + "\n"
+			line = "- (" + it.Date + ") " + text + "\n"
 		}
 		if used+Tokens(line) > budget {
 			continue
@@ -145,12 +158,14 @@ func render(items []ContextItem, budget int) ContextReply {
 func Tokens(s string) int { return (len(s) + 3) / 4 }
 
 // StripContext removes every injected block (marker to marker) from text.
-// An unterminated block is removed to the end, since it can only be ours.
+// An unterminated block is removed to the end, since it can only be ours,
+// and a stray end marker is removed too: stored text must never be able to
+// close an injected block early.
 func StripContext(text string) string {
 	for {
 		i := strings.Index(text, MarkerBegin)
 		if i < 0 {
-			return text
+			return strings.ReplaceAll(text, MarkerEnd, "")
 		}
 		j := strings.Index(text[i:], MarkerEnd)
 		if j < 0 {
@@ -158,6 +173,12 @@ func StripContext(text string) string {
 		}
 		text = strings.TrimSpace(text[:i] + text[i+j+len(MarkerEnd):])
 	}
+}
+
+// unmark removes marker strings from text placed inside a block (stored
+// text is already clean; this also covers facts the user typed).
+func unmark(text string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(text, MarkerBegin, ""), MarkerEnd, "")
 }
 
 func day(t time.Time) string {
@@ -208,22 +229,18 @@ func (e *Engine) profileFacts(q *query) (facts []model.Fact, why map[string]stri
 	return append(facts, rest...), why
 }
 
-// matchingFacts returns the ids of facts whose text shares at least one
-// query word of above-median rarity in the fact index.
+// matchingFacts returns the ids of facts whose own words pass the
+// relevance gate for the prompt.
 func (e *Engine) matchingFacts(q *query) map[string]bool {
 	out := map[string]bool{}
 	if e.factIdx.Len() == 0 || len(q.weights) == 0 {
 		return out
 	}
 	sc := e.buf.get(bufFact, e.factIdx.Slots())
-	cov := e.buf.get(bufCoverage, e.factIdx.Slots())
-	docs := e.factIdx.ScoreCoverage(q.weights, sc, cov, nil)
-	var total float64
-	for _, w := range q.weights {
-		total += e.factIdx.IDF(w.ID) * w.Weight
-	}
-	for _, d := range docs {
-		if cov[d] >= gateShare*total {
+	cov := e.buf.get(bufFactCoverage, e.factIdx.Slots())
+	need := gateNeed(q, e.factIdx)
+	for _, d := range e.factIdx.ScoreCoverage(q.weights, sc, cov, nil) {
+		if cov[d] >= need {
 			out[e.factBySlot[d]] = true
 		}
 	}

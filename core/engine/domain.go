@@ -15,7 +15,7 @@ import (
 var domainCues = map[model.Category]string{
 	model.CatDiet: "food eat eating dinner lunch breakfast meal meals snack recipe recipes cook cooking " +
 		"restaurant restaurants menu dish dishes bake baking grocery groceries diet vegan vegetarian allergy allergic",
-	model.CatLocation: "where near nearby local city town neighborhood weather travel trip commute move moving " +
+	model.CatLocation: "near nearby local city town neighborhood weather travel trip commute move moving " +
 		"visit place places area around",
 	model.CatWork: "work job career office boss manager colleague colleagues coworker interview resume cv " +
 		"salary promotion project meeting company team",

@@ -84,16 +84,13 @@ type IngestResult struct {
 	Redacted int `json:"redacted"`
 }
 
-// SessionInfo optionally describes sessions in an ingest batch.
-type SessionInfo = model.Session
-
 // Ingest adds turns (and optional session metadata). It validates the whole
 // batch first, so a bad turn rejects the batch and changes nothing.
 func (e *Engine) Ingest(sessions []model.Session, turns []model.Turn) (IngestResult, error) {
 	var res IngestResult
 	for i := range sessions {
-		if err := model.ValidateID(sessions[i].ID); err != nil {
-			return res, fmt.Errorf("%w: session %d id: %w", ErrInvalid, i, err)
+		if err := sessions[i].Validate(); err != nil {
+			return res, fmt.Errorf("%w: session %d: %w", ErrInvalid, i, err)
 		}
 	}
 	for i := range turns {
@@ -130,14 +127,17 @@ func (e *Engine) Ingest(sessions []model.Session, turns []model.Turn) (IngestRes
 // unchanged reports whether an incoming turn equals the stored one, as it
 // would be stored (after stripping, redaction and truncation).
 func (e *Engine) unchanged(old *turn, t model.Turn) bool {
-	if old.Session != t.Session || old.Role != t.Role || !old.Time.Equal(t.Time) {
+	if old.Session != t.Session || old.Role != t.Role || !old.Time.Equal(storedTime(t.Time)) {
 		return false
 	}
-	text, _ := redact(truncate(StripContext(t.Text), model.MaxTextBytes))
+	text, _ := clean(t.Text)
 	return text == old.Text
 }
 
+// upsertSession adds or updates a session's metadata (its title redacted
+// like any text).
 func (e *Engine) upsertSession(s model.Session) *session {
+	s.Title, _ = redact(s.Title)
 	if cur, ok := e.sessions[s.ID]; ok {
 		if s.Site != "" {
 			cur.Site = s.Site
@@ -146,11 +146,11 @@ func (e *Engine) upsertSession(s model.Session) *session {
 			cur.Title = s.Title
 		}
 		if !s.Start.IsZero() && (cur.Start.IsZero() || s.Start.Before(cur.Start)) {
-			cur.Start = s.Start.UTC()
+			cur.Start = storedTime(s.Start)
 		}
 		return cur
 	}
-	s.Start = s.Start.UTC()
+	s.Start = storedTime(s.Start)
 	ss := &session{Session: s, doc: e.sessIdx.NewDoc()}
 	e.sessions[s.ID] = ss
 	setSlot(&e.sessBySlot, ss.doc, ss)
@@ -158,7 +158,7 @@ func (e *Engine) upsertSession(s model.Session) *session {
 }
 
 func (e *Engine) addTurn(t model.Turn) (facts int, redacted bool) {
-	t.Text, redacted = redact(truncate(StripContext(t.Text), model.MaxTextBytes))
+	t.Text, redacted = clean(t.Text)
 	tr := e.storeTurn(t, nil)
 	if t.Role == model.RoleUser {
 		facts = e.learn(tr)
@@ -166,10 +166,23 @@ func (e *Engine) addTurn(t model.Turn) (facts int, redacted bool) {
 	return facts, redacted
 }
 
+// clean prepares text for storage: Confidant's own injected blocks and
+// markers removed, secrets redacted, then cut to MaxTextBytes (redaction
+// first, so a secret cannot survive by straddling the cut).
+func clean(text string) (string, bool) {
+	text, redacted := redact(StripContext(text))
+	return truncate(text, model.MaxTextBytes), redacted
+}
+
+// storedTime is a time as the engine keeps it: UTC, whole milliseconds
+// (what a snapshot can hold), so that re-ingesting a turn after a reload
+// finds it unchanged.
+func storedTime(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
+
 // storeTurn files a turn into its session and the indexes; terms are its
 // analysed text, or nil to analyse it now.
 func (e *Engine) storeTurn(t model.Turn, terms []uint32) *turn {
-	t.Time = t.Time.UTC()
+	t.Time = storedTime(t.Time)
 	ss := e.sessions[t.Session]
 	if ss == nil {
 		ss = e.upsertSession(model.Session{ID: t.Session, Start: t.Time})

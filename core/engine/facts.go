@@ -104,16 +104,16 @@ func (e *Engine) EditFact(ed FactEdit) (model.Fact, error) {
 	return cloneFact(f), nil
 }
 
-// DeleteFact removes a fact the user wants gone. Facts it superseded stay
-// superseded (the user deleted the newer claim, not the history).
+// DeleteFact removes a fact the user wants gone. The fact it had
+// superseded takes its place in the slot's history (deleting a wrong "lives
+// in Lisbon" makes the earlier "lives in Berlin" current again), so no fact
+// is left pointing at a deleted one.
 func (e *Engine) DeleteFact(id string) error {
 	f, ok := e.facts[id]
 	if !ok {
 		return fmt.Errorf("fact %q: %w", id, ErrNotFound)
 	}
-	e.unindexFact(f)
-	delete(e.facts, id)
-	e.staleFacts()
+	e.dropFact(f)
 	return nil
 }
 

@@ -8,7 +8,8 @@ import (
 
 // ForgetTurn removes a turn from every structure: the turn index, its
 // session's document, and the sources of facts learned from it. A fact left
-// without sources is deleted unless the user edited it.
+// without sources is deleted unless the user edited or pinned it (then it
+// is the user's own statement).
 func (e *Engine) ForgetTurn(id string) error {
 	t, ok := e.turns[id]
 	if !ok {
@@ -29,7 +30,7 @@ func (e *Engine) removeTurn(t *turn) {
 	for _, f := range e.facts {
 		n := len(f.Sources)
 		f.Sources = slices.DeleteFunc(f.Sources, func(s string) bool { return s == t.ID })
-		if n > 0 && len(f.Sources) == 0 && !f.UserEdited {
+		if n > 0 && len(f.Sources) == 0 && !f.UserEdited && !f.Pinned {
 			e.dropFact(f)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/confidant-dev/confidant/core/extract"
 	"github.com/confidant-dev/confidant/core/model"
@@ -19,9 +20,10 @@ func redact(s string) (string, bool) {
 }
 
 // learn extracts facts from a user turn and files them. It returns how many
-// facts were learned or reinforced.
+// facts were learned or reinforced. Extraction is best effort: should it
+// fail on some text, the turn is still stored, just without facts.
 func (e *Engine) learn(t *turn) int {
-	cands := extract.Extract(t.Text, t.Time)
+	cands := safeExtract(t.Text, t.Time)
 	for _, c := range cands {
 		e.addFact(c, t)
 	}
@@ -87,4 +89,14 @@ func (e *Engine) resolveSlot(slot string) {
 			f.SupersededBy = ""
 		}
 	}
+}
+
+// safeExtract runs the extractor, turning a panic into "no facts".
+func safeExtract(text string, at time.Time) (cands []extract.Candidate) {
+	defer func() {
+		if recover() != nil {
+			cands = nil
+		}
+	}()
+	return extract.Extract(text, at)
 }

@@ -25,9 +25,10 @@ func (e *Engine) parseQuery(req RecallRequest) *query {
 	// the same day or month ("on Saturday", "in May") is better evidence
 	// (measured: removing them lost recall on both dev sets).
 	seen := map[string]bool{}
+	pos := map[uint32]int{} // term id → index in q.weights
 	analyze.Tokens(req.Text, func(tok string) {
 		t := e.an.Term(tok)
-		if t == "" || (req.Method != "bm25" && questionWords[tok]) {
+		if t == "" || (req.Method != "bm25" && questionWords[tok]) || len(q.terms) == maxQueryTerms {
 			return
 		}
 		q.terms = append(q.terms, t)
@@ -39,16 +40,20 @@ func (e *Engine) parseQuery(req RecallRequest) *query {
 			}
 			return
 		}
-		for i := range q.weights {
-			if q.weights[i].ID == id {
-				q.weights[i].Weight++
-				return
-			}
+		if i, ok := pos[id]; ok {
+			q.weights[i].Weight++
+			return
 		}
+		pos[id] = len(q.weights)
 		q.weights = append(q.weights, index.Term{ID: id, Weight: 1})
 	})
 	return q
 }
+
+// maxQueryTerms bounds the work one prompt can cause: a pasted document is
+// ranked by its first maxQueryTerms content words (far more than any
+// question needs).
+const maxQueryTerms = 2048
 
 // questionWords frame a question about the user's history rather than name
 // its topic: the answer's form ("how many", "what kind of", "in total") and

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/confidant-dev/confidant/core/analyze"
+	"github.com/confidant-dev/confidant/core/index"
 )
 
 // Ranking weights. Scores are first normalised so the best turn (and the
@@ -40,6 +41,7 @@ const (
 	bufFactTurn
 	bufFinal
 	bufCoverage
+	bufFactCoverage
 	numBuffers
 )
 
@@ -78,9 +80,10 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 
 	cands := slices.Clone(turns)
 	var factSc []float64
+	var factPass map[int32]bool
 	if !off("facts") {
 		factSc = e.buf.get(bufFactTurn, len(turnSc))
-		cands = e.factKeyScores(q, factSc, cands)
+		cands, factPass = e.factKeyScores(q, factSc, cands)
 	}
 	var nb []float64
 	if !off("neighbors") {
@@ -108,8 +111,8 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 	}
 	var pass func(*turn) bool
 	if !req.All {
-		need := e.gateNeed(q)
-		pass = func(t *turn) bool { return cov[t.doc] >= need }
+		need := gateNeed(q, e.turnIdx)
+		pass = func(t *turn) bool { return cov[t.doc] >= need || factPass[t.doc] }
 	}
 	return e.topTurns(final, cands, req, pass, func(t *turn) []string { return e.whyTurn(q, t, comp(t.doc), tf) })
 }
@@ -152,14 +155,19 @@ func (e *Engine) neighborScores(sc []float64, matches []int32, nb, fact []float6
 
 // factKeyScores scores facts against the query and credits each fact's
 // source turns with its normalised score (fact-augmented keys), returning
-// cands extended with source turns that were not candidates yet.
-func (e *Engine) factKeyScores(q *query, out []float64, cands []int32) []int32 {
+// cands extended with source turns that were not candidates yet, and the
+// turns whose fact passes the relevance gate on its own words (a fact is a
+// turn's cleaner key, so it may vouch for it).
+func (e *Engine) factKeyScores(q *query, out []float64, cands []int32) ([]int32, map[int32]bool) {
 	if e.factIdx.Len() == 0 {
-		return cands
+		return cands, nil
 	}
 	fsc := e.buf.get(bufFact, e.factIdx.Slots())
-	facts := e.factIdx.Score(q.weights, fsc, nil)
+	fcov := e.buf.get(bufFactCoverage, e.factIdx.Slots())
+	facts := e.factIdx.ScoreCoverage(q.weights, fsc, fcov, nil)
 	normalizeMax(fsc, facts)
+	need := gateNeed(q, e.factIdx)
+	pass := map[int32]bool{}
 	turnSc := e.buf.arrays[bufTurn]
 	for _, d := range facts {
 		f := e.facts[e.factBySlot[d]]
@@ -175,9 +183,12 @@ func (e *Engine) factKeyScores(q *query, out []float64, cands []int32) []int32 {
 				cands = append(cands, t.doc)
 			}
 			out[t.doc] = max(out[t.doc], fsc[d])
+			if fcov[d] >= need {
+				pass[t.doc] = true
+			}
 		}
 	}
-	return cands
+	return cands, pass
 }
 
 // The relevance gate. A turn is offered only if the query words it
@@ -203,15 +214,19 @@ func personal(text string) bool {
 	return found
 }
 
-// gateNeed returns the IDF mass of query terms a turn must contain to be
-// offered.
-func (e *Engine) gateNeed(q *query) float64 {
-	var known float64
+// gateNeed returns the IDF mass (in idx) of query terms a document must
+// contain to be offered.
+func gateNeed(q *query, idx *index.Index) float64 {
+	var known, unseen float64
 	for _, w := range q.weights {
-		known += e.turnIdx.IDF(w.ID) * w.Weight
+		if idx.DF(w.ID) > 0 {
+			known += idx.IDF(w.ID) * w.Weight
+		} else {
+			unseen += idx.IDF(w.ID) * w.Weight
+		}
 	}
-	// An unknown term's IDF is the highest the store can give.
-	all := known + float64(q.unknown)*e.turnIdx.IDF(^uint32(0))
+	// A term this index has never seen has its highest IDF.
+	all := known + unseen + float64(q.unknown)*idx.IDF(^uint32(0))
 	need := gateShare * known
 	if !personal(q.text) {
 		need = max(need, impersonalShare*all)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/confidant-dev/confidant/core/model"
@@ -72,6 +73,11 @@ func (r *RecallRequest) normalize() error {
 	if r.K < 0 || r.K > MaxK {
 		return fmt.Errorf("%w: k must be between 1 and %d, got %d", ErrInvalid, MaxK, r.K)
 	}
+	for _, f := range r.Disable {
+		if !slices.Contains(Features, f) {
+			return fmt.Errorf("%w: unknown ranking feature %q (known: %s)", ErrInvalid, f, strings.Join(Features, ", "))
+		}
+	}
 	switch r.Method {
 	case "", "bm25":
 	default:
@@ -105,11 +111,11 @@ func (e *Engine) Recall(req RecallRequest) ([]Hit, error) {
 // no extras. The bench reports it beside the full method.
 func (e *Engine) rankBaseline(q *query, req RecallRequest) []Hit {
 	if req.Unit == UnitSession {
-		sc := e.buf.get(0, e.sessIdx.Slots())
+		sc := e.buf.get(bufSession, e.sessIdx.Slots())
 		touched := e.sessIdx.Score(q.weights, sc, nil)
 		return e.topSessions(sc, touched, req.K, nil)
 	}
-	sc := e.buf.get(0, e.turnIdx.Slots())
+	sc := e.buf.get(bufTurn, e.turnIdx.Slots())
 	touched := e.turnIdx.Score(q.weights, sc, nil)
 	return e.topTurns(sc, touched, req, nil, nil)
 }

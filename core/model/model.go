@@ -130,9 +130,10 @@ func DefaultSettings() Settings {
 // Limits on outside input. They bound memory and work per record; a chat
 // message longer than MaxTextBytes is truncated at a rune boundary on ingest.
 const (
-	MaxIDBytes   = 256
-	MaxTextBytes = 64 << 10
-	MaxSiteBytes = 128
+	MaxIDBytes    = 256
+	MaxTextBytes  = 64 << 10
+	MaxSiteBytes  = 128
+	MaxTitleBytes = 512
 )
 
 // Errors returned by Validate. Callers branch on them with errors.Is.
@@ -143,6 +144,7 @@ var (
 	ErrBadUTF8   = errors.New("text is not valid UTF-8")
 	ErrNoSession = errors.New("turn has no session id")
 	ErrNoTime    = errors.New("time is missing")
+	ErrLongField = errors.New("field is too long")
 )
 
 // ValidateID checks an id's shape.
@@ -178,6 +180,20 @@ func (t *Turn) Validate() error {
 	}
 	if t.Time.IsZero() {
 		return fmt.Errorf("turn %q: %w", t.ID, ErrNoTime)
+	}
+	return nil
+}
+
+// Validate checks a session's metadata before ingest.
+func (s *Session) Validate() error {
+	if err := ValidateID(s.ID); err != nil {
+		return fmt.Errorf("session id: %w", err)
+	}
+	if len(s.Site) > MaxSiteBytes || len(s.Title) > MaxTitleBytes {
+		return fmt.Errorf("session %q: site (max %d bytes) or title (max %d bytes): %w", s.ID, MaxSiteBytes, MaxTitleBytes, ErrLongField)
+	}
+	if !utf8.ValidString(s.Site) || !utf8.ValidString(s.Title) {
+		return fmt.Errorf("session %q: %w", s.ID, ErrBadUTF8)
 	}
 	return nil
 }

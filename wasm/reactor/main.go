@@ -22,8 +22,15 @@ var (
 
 func main() {}
 
+// maxAlloc bounds one host buffer: the largest request or snapshot the
+// engine accepts (package wasm and core/snapshot limits) with room to spare.
+const maxAlloc = 512 << 20
+
 //go:wasmexport alloc
 func alloc(size uint32) uint32 {
+	if size > maxAlloc {
+		return 0 // the host treats 0 as "refused"
+	}
 	if size == 0 {
 		size = 1
 	}
