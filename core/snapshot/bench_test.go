@@ -68,7 +68,7 @@ func TestChatStateRoundTrip(t *testing.T) {
 // each turn gets as many terms as its text has words, drawn from a Zipf
 // distribution over vocab made-up terms, closer to a real profile's
 // vocabulary of tens of thousands of stems.
-func bench10kTerms(b *testing.B, vocab int) (s *model.State, t *Terms, v1, v2 []byte) {
+func bench10kTerms(b *testing.B, vocab int, c Codec) (s *model.State, t *Terms, v1, v2 []byte) {
 	s = chatState(42, 10_000)
 	t = analyzeState(s, 1)
 	if vocab > 0 {
@@ -93,9 +93,9 @@ func bench10kTerms(b *testing.B, vocab int) (s *model.State, t *Terms, v1, v2 []
 		}
 	}
 	var err error
-	v1, err = Marshal(s)
+	v1, err = MarshalTermsWith(s, nil, Options{Codec: c})
 	require.NoError(b, err)
-	v2, err = MarshalTerms(s, t)
+	v2, err = MarshalTermsWith(s, t, Options{Codec: c})
 	require.NoError(b, err)
 	return s, t, v1, v2
 }
@@ -111,6 +111,7 @@ func reportTermsSize(b *testing.B, s *model.State, t *Terms, v1, v2 []byte) {
 	}
 	b.SetBytes(int64(raw))
 	b.ReportMetric(float64(len(v2)), "snapshot-bytes")
+	b.ReportMetric(float64(len(v2))/float64(raw), "ratio")
 	b.ReportMetric(float64(len(v2)-len(v1)), "terms-bytes")
 	b.ReportMetric(float64(len(v2)-len(v1))/float64(raw), "terms/text")
 	b.ReportMetric(float64(len(v2)-len(v1))/float64(len(v1)), "terms/snapshot")
@@ -122,32 +123,58 @@ var termsBenchVocabs = []struct {
 	vocab int
 }{{"text", 0}, {"zipf30k", 30_000}}
 
+var benchCodecs = []Codec{CodecZstd, CodecS2}
+
+// BenchmarkEncode10kTerms and BenchmarkDecode10kTerms run per vocabulary
+// and codec: name/text/zstd, name/zipf30k/s2, ….
 func BenchmarkEncode10kTerms(b *testing.B) {
 	for _, v := range termsBenchVocabs {
-		b.Run(v.name, func(b *testing.B) {
-			s, t, v1, v2 := bench10kTerms(b, v.vocab)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := MarshalTerms(s, t); err != nil {
-					b.Fatal(err)
+		for _, c := range benchCodecs {
+			b.Run(v.name+"/"+c.String(), func(b *testing.B) {
+				s, t, v1, v2 := bench10kTerms(b, v.vocab, c)
+				o := Options{Codec: c}
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := MarshalTermsWith(s, t, o); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			reportTermsSize(b, s, t, v1, v2)
-		})
+				reportTermsSize(b, s, t, v1, v2)
+			})
+		}
 	}
 }
 
 func BenchmarkDecode10kTerms(b *testing.B) {
 	for _, v := range termsBenchVocabs {
-		b.Run(v.name, func(b *testing.B) {
-			s, t, v1, v2 := bench10kTerms(b, v.vocab)
+		for _, c := range benchCodecs {
+			b.Run(v.name+"/"+c.String(), func(b *testing.B) {
+				s, t, v1, v2 := bench10kTerms(b, v.vocab, c)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, _, err := UnmarshalTerms(v2); err != nil {
+						b.Fatal(err)
+					}
+				}
+				reportTermsSize(b, s, t, v1, v2)
+			})
+		}
+	}
+}
+
+// BenchmarkDecompress10kTerms isolates the codec: the content of the
+// 10k-turn snapshot with terms, decompressed alone.
+func BenchmarkDecompress10kTerms(b *testing.B) {
+	for _, c := range benchCodecs {
+		b.Run(c.String(), func(b *testing.B) {
+			s, _, _, v2 := bench10kTerms(b, 0, c)
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, _, err := UnmarshalTerms(v2); err != nil {
+				if _, err := decompress(v2[headerSize:], v2[5]); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportTermsSize(b, s, t, v1, v2)
+			b.SetBytes(int64(textBytes(s)))
 		})
 	}
 }

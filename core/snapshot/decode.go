@@ -32,11 +32,11 @@ func unmarshal(b []byte) (*model.State, *Terms, error) {
 	if len(b) > MaxSize {
 		return nil, nil, failf(ErrTooLarge, "", "snapshot is %d bytes, more than %d", len(b), MaxSize)
 	}
-	version, frame, err := openHeader(b)
+	version, flags, frame, err := openHeader(b)
 	if err != nil {
 		return nil, nil, err
 	}
-	content, err := decompress(frame)
+	content, err := decompress(frame, flags)
 	if err != nil {
 		return nil, nil, err
 	}

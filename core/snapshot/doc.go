@@ -2,12 +2,12 @@
 // bytes the engine persists in IndexedDB and that export and sync seal.
 //
 // A snapshot is loaded every time the service worker wakes, so the format is
-// built for decoding speed: one zstd frame holding a compact body of
-// length-prefixed fields, no reflection, and every string of the decoded
-// state shares one backing copy of the body. Compression is not the
-// integrity check: the body carries its own CRC-32C. Confidentiality and
-// authentication are not this package's job; export and sync wrap snapshots
-// in age.
+// built for decoding speed: one compressed frame (zstd, or S2 for the local
+// snapshot, see "Flags") holding a compact body of length-prefixed fields, no
+// reflection, and every string of the decoded state shares one backing copy
+// of the body. Compression is not the integrity check: the body carries its
+// own CRC-32C. Confidentiality and authentication are not this package's
+// job; export and sync wrap snapshots in age.
 //
 // # Format, versions 1 and 2
 //
@@ -19,9 +19,17 @@
 //	snapshot     = magic version flags frame
 //	magic        = "CFDS"                  ; 4 bytes
 //	version      = %x01 / %x02             ; see "Versions" below
-//	flags        = %x00                    ; no flag is defined in versions 1, 2
-//	frame        = <exactly one zstd frame (RFC 8878), no dictionary,
+//	flags        = %x00 / %x01             ; bit 0: s2; see "Flags" below
+//	frame        = zstd-frame              ; flags bit 0 clear
+//	frame        =/ s2-block               ; flags bit 0 set
+//	zstd-frame   = <exactly one zstd frame (RFC 8878), no dictionary,
 //	                window at most MaxWindow, whose content is `content`>
+//	s2-block     = <exactly one S2 block (the block format of
+//	                github.com/klauspost/compress/s2, a superset of
+//	                Snappy's): its length as a minimal uvarint, at most
+//	                MaxSize, then operations that produce exactly that
+//	                many bytes from exactly the bytes that remain;
+//	                the bytes produced are `content`>
 //	content      = body crc                ; at most MaxSize bytes
 //	crc          = 4OCTET                  ; CRC-32C (Castagnoli) of body, little-endian
 //
@@ -116,7 +124,9 @@
 // reader of the previous version would misread or refuse — a new field or
 // section, a new role, category or sensitivity code, a different checksum —
 // takes the next version number; numbers are never reused and 0 is never
-// valid. Version 2 added the terms section.
+// valid. Version 2 added the terms section. How the content is compressed
+// is not part of the version but of the flags byte (see "Flags"): a new
+// codec takes a new flag bit, not a new version.
 //
 // Writers write the oldest version that can hold what they are given, so a
 // snapshot stays readable by as many readers as possible: version 1 for a
@@ -127,8 +137,34 @@
 // every version up to the newest it knows (this package: 1 and 2) and
 // refuses any other with ErrVersion, without guessing; it never tries to skip
 // what it does not understand, so a version-1 reader refuses a snapshot with
-// terms. The flags byte is reserved for optional features within a version; a
-// reader refuses any flag bit it does not know, also with ErrVersion.
+// terms.
+//
+// # Flags
+//
+// The flags byte says how the content is stored, which the body does not
+// depend on: a flag never changes the grammar of the body or its codes,
+// which the version alone names, so flags and versions combine freely. A
+// reader refuses any flag bit it does not know with ErrVersion, as it
+// refuses a version it does not know: never misread, at worst refused.
+// Defining a flag therefore does not take a new version number, but it is
+// made the same way: bits are never reused, and a flag is only written when
+// asked for, so what the writer was not asked to change stays readable by
+// older readers.
+//
+// Bit 0, s2 (defined alongside version 2): the frame is one S2 block rather
+// than a zstd frame. S2 snapshots are about a quarter larger than zstd ones
+// and their content decompresses about three times faster where zstd has no
+// assembly (wasm). It is meant for the engine's local snapshot, loaded at
+// every cold start (MarshalTermsWith with CodecS2); sync uploads and export
+// files keep zstd (Marshal, MarshalTerms), which every reader accepts. Every
+// reader of this package since bit 0 reads both. Bits 1 to 7 are undefined.
+//
+// An S2 block has no end marker and, unlike a zstd frame, cannot be walked
+// without decoding it: a block that is cut, extended or otherwise damaged
+// fails to produce exactly its declared length, and is refused with
+// ErrCorrupt rather than ErrTruncated or ErrTrailing; a header without a
+// block, or a length cut short, is ErrTruncated, a declared length over
+// MaxSize ErrTooLarge, before anything is allocated.
 //
 // # Errors
 //
@@ -137,7 +173,8 @@
 // ErrChecksum or ErrCorrupt (test with errors.Is); the message names where
 // the defect is, for example "snapshot: turn 12: text is not valid UTF-8:
 // corrupt". When a model rule failed, the model's sentinel (model.ErrBadUTF8,
-// …) matches too. Encoding (Encode, Marshal, MarshalTerms) refuses a state,
-// or terms, the format cannot hold with ErrInvalid (or ErrTooLarge).
+// …) matches too. Encoding (Encode, Marshal, MarshalTerms, MarshalTermsWith)
+// refuses a state, or terms, the format cannot hold, or an unknown codec,
+// with ErrInvalid (or ErrTooLarge).
 // No function panics on any input.
 package snapshot

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klauspost/compress/s2"
+
 	"github.com/confidant-dev/confidant/core/model"
 )
 
@@ -43,26 +45,50 @@ func Encode(w io.Writer, s *model.State) error {
 	return nil
 }
 
-// seal appends the checksum to body, compresses it and prefixes the header
-// of the given version. It takes ownership of body.
+// seal appends the checksum to body, compresses it with zstd and prefixes
+// the header of the given version. It takes ownership of body.
 func seal(body []byte, version byte) ([]byte, error) {
-	return wrap(binary.LittleEndian.AppendUint32(body, crc32.Checksum(body, castagnoli)), version)
+	return sealWith(body, version, CodecZstd)
 }
 
-// wrap compresses content (body and checksum) and prefixes the header of
-// the given version.
+// sealWith is seal with the given codec.
+func sealWith(body []byte, version byte, c Codec) ([]byte, error) {
+	return wrapWith(binary.LittleEndian.AppendUint32(body, crc32.Checksum(body, castagnoli)), version, c)
+}
+
+// wrap compresses content (body and checksum) with zstd and prefixes the
+// header of the given version.
 func wrap(content []byte, version byte) ([]byte, error) {
+	return wrapWith(content, version, CodecZstd)
+}
+
+// wrapWith is wrap with the given codec.
+func wrapWith(content []byte, version byte, c Codec) ([]byte, error) {
 	if len(content) > MaxSize {
 		return nil, failf(ErrTooLarge, "", "content is %d bytes, more than %d", len(content), MaxSize)
 	}
-	enc, err := encoder()
-	if err != nil {
-		return nil, err
+	var out []byte
+	switch c {
+	case CodecZstd:
+		enc, err := encoder()
+		if err != nil {
+			return nil, err
+		}
+		out = make([]byte, 0, headerSize+len(content)/3+64)
+		out = append(out, magic...)
+		out = append(out, version, 0)
+		out = enc.EncodeAll(content, out)
+	case CodecS2:
+		// s2 writes from the start of its dst, which is large enough for
+		// any content: the block lands right after the header.
+		out = make([]byte, headerSize+s2.MaxEncodedLen(len(content)))
+		copy(out, magic)
+		out[4], out[5] = version, flagS2
+		block := s2.EncodeBetter(out[headerSize:], content)
+		out = slices.Clip(out[:headerSize+len(block)])
+	default:
+		return nil, failf(ErrInvalid, "", "unknown codec %v", c)
 	}
-	out := make([]byte, 0, headerSize+len(content)/3+64)
-	out = append(out, magic...)
-	out = append(out, version, 0)
-	out = enc.EncodeAll(content, out)
 	if len(out) > MaxSize {
 		return nil, failf(ErrTooLarge, "", "snapshot is %d bytes, more than %d", len(out), MaxSize)
 	}

@@ -32,8 +32,10 @@ func vectorFiles(f *testing.F) [][]byte {
 }
 
 // FuzzDecode: UnmarshalTerms never panics, fails with exactly one
-// sentinel, agrees with Unmarshal, and whatever it accepts re-encodes to a
-// snapshot that decodes to the same state and terms.
+// sentinel, agrees with Unmarshal, and whatever it accepts re-encodes, with
+// the same codec, to a snapshot with the same header that decodes to the
+// same state and terms. Seeds: the golden vectors and random snapshots in
+// both codecs.
 func FuzzDecode(f *testing.F) {
 	for _, b := range vectorFiles(f) {
 		f.Add(b)
@@ -45,6 +47,12 @@ func FuzzDecode(f *testing.F) {
 		require.NoError(f, err)
 		f.Add(b)
 		b, err = MarshalTerms(s, randTerms(r, s))
+		require.NoError(f, err)
+		f.Add(b)
+		b, err = MarshalTermsWith(s, nil, Options{Codec: CodecS2})
+		require.NoError(f, err)
+		f.Add(b)
+		b, err = MarshalTermsWith(s, randTerms(r, s), Options{Codec: CodecS2})
 		require.NoError(f, err)
 		f.Add(b)
 	}
@@ -60,7 +68,11 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		require.NoError(t, err1)
-		again, err := MarshalTerms(st, terms)
+		codec := CodecZstd
+		if b[5]&flagS2 != 0 {
+			codec = CodecS2
+		}
+		again, err := MarshalTermsWith(st, terms, Options{Codec: codec})
 		require.NoError(t, err)
 		require.Equal(t, b[:headerSize], again[:headerSize])
 		st2, terms2, err := UnmarshalTerms(again)
@@ -113,7 +125,8 @@ func FuzzBody(f *testing.F) {
 
 // FuzzRoundTrip builds states, and maybe terms, from fuzz bytes:
 // MarshalTerms either refuses them with ErrInvalid or round-trips them
-// exactly (after normalize; terms compared as strings per turn).
+// exactly (after normalize; terms compared as strings per turn), and the
+// S2 codec gives the same content and the same result.
 func FuzzRoundTrip(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte("\x02\x01s\x03\x01t\x01\x02hi\x01\x05f\x07\x01"))
@@ -130,6 +143,17 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 		got, gotTerms, err := UnmarshalTerms(b)
 		require.NoError(t, err)
+		bs2, err := MarshalTermsWith(s, terms, Options{Codec: CodecS2})
+		require.NoError(t, err)
+		content, err := decompress(b[headerSize:], b[5])
+		require.NoError(t, err)
+		contentS2, err := decompress(bs2[headerSize:], bs2[5])
+		require.NoError(t, err)
+		require.Equal(t, content, contentS2)
+		got2, gotTerms2, err := UnmarshalTerms(bs2)
+		require.NoError(t, err)
+		require.Equal(t, got, got2)
+		require.Equal(t, gotTerms, gotTerms2)
 		require.Equal(t, normalize(s), got)
 		if terms == nil {
 			require.Nil(t, gotTerms)

@@ -44,18 +44,32 @@ type Terms struct {
 // empty, long or invalid UTF-8 term, an analyzer version out of range) are
 // refused with ErrInvalid, like an invalid state.
 func MarshalTerms(s *model.State, t *Terms) ([]byte, error) {
-	if t == nil {
-		return Marshal(s)
+	return MarshalTermsWith(s, t, Options{})
+}
+
+// MarshalTermsWith is MarshalTerms with options: the same version and the
+// same body, compressed with o.Codec. MarshalTermsWith(s, t, Options{})
+// returns what MarshalTerms(s, t) does. An unknown codec is refused with
+// ErrInvalid.
+//
+// The engine's local snapshot, loaded at every cold start, uses
+// Options{Codec: CodecS2}; what leaves the device keeps the default zstd.
+func MarshalTermsWith(s *model.State, t *Terms, o Options) ([]byte, error) {
+	if o.Codec != CodecZstd && o.Codec != CodecS2 {
+		return nil, failf(ErrInvalid, "", "unknown codec %v", o.Codec)
 	}
 	body, err := appendBody(nil, s)
 	if err != nil {
 		return nil, err
 	}
+	if t == nil {
+		return sealWith(body, version1, o.Codec)
+	}
 	body, err = appendTerms(body, s, t)
 	if err != nil {
 		return nil, err
 	}
-	return seal(body, version2)
+	return sealWith(body, version2, o.Codec)
 }
 
 // UnmarshalTerms decodes the snapshot b like Unmarshal, and returns its

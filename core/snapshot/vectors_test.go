@@ -28,6 +28,7 @@ const (
 	smallJSON     = "v1-small.json"
 	termsVector   = "v2-small-terms.cfds"
 	termsJSON     = "v2-small-terms.json"
+	termsS2Vector = "v2-small-terms-s2.cfds"
 	smallAnalyzer = 1
 )
 
@@ -134,8 +135,8 @@ var vectors = []vector{
 		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 3, 'Z') }},
 	{"unknown-version.cfds", "v1-small with version byte 3", ErrVersion, nil,
 		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 4, 3) }},
-	{"unknown-flags.cfds", "v1-small with flags byte 0x01 (no flag is defined)", ErrVersion, nil,
-		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 5, 1) }},
+	{"unknown-flags.cfds", "v1-small with flags byte 0x02 (bit 1; only bit 0, s2, is defined)", ErrVersion, nil,
+		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 5, 2) }},
 	{"truncated-header.cfds", "the first 5 bytes of v1-small: the header is cut", ErrTruncated, nil,
 		func(t *testing.T, v1, body []byte) []byte { return bytes.Clone(v1[:5]) }},
 	{"truncated.cfds", "v1-small without its last 8 bytes: the zstd frame's last block is cut", ErrTruncated, nil,
@@ -230,6 +231,40 @@ var vectors = []vector{
 			}
 			return resealTerms(t, withTerms(t, terms))
 		}},
+
+	// The s2 flag: the frame is an S2 block.
+	{"s2-bad-offset.cfds", "a version-2 header with the s2 flag (CFDS 02 01), then an S2 block declaring 10 bytes (0a) whose one operation, a 2-byte-offset copy (26 00 01), copies 10 bytes from offset 256, before the start of the output", ErrCorrupt, nil,
+		func(t *testing.T, v1, body []byte) []byte {
+			return []byte{'C', 'F', 'D', 'S', version2, flagS2, 10, 9<<2 | 2, 0x00, 0x01}
+		}},
+	{"s2-cut.cfds", termsS2Vector + " without its last byte: the S2 block's operations fall short of its declared length (a block has no end marker, so a cut block is corrupt, not truncated)", ErrCorrupt, nil,
+		func(t *testing.T, v1, body []byte) []byte {
+			b := s2Terms(t)
+			return bytes.Clone(b[:len(b)-1])
+		}},
+	{"s2-trailing.cfds", termsS2Vector + ` followed by "garbage": the bytes after the block's last operation are read as more operations, which overrun its declared length (corrupt, not trailing, for the same reason)`, ErrCorrupt, nil,
+		func(t *testing.T, v1, body []byte) []byte { return append(s2Terms(t), "garbage"...) }},
+	{"s2-content-too-large.cfds", "a version-2 header with the s2 flag, then an S2 block length declaring MaxSize+1 bytes (81 80 80 80 01), refused before allocating, and nothing else", ErrTooLarge, nil,
+		func(t *testing.T, v1, body []byte) []byte {
+			return binary.AppendUvarint([]byte{'C', 'F', 'D', 'S', version2, flagS2}, MaxSize+1)
+		}},
+	{"s2-flipped-body-bit.cfds", termsS2Vector + `'s body with "Lisbon" changed to "Misbon" (one bit), the stored CRC-32C kept, compressed with S2 again: the checksum, not the codec, guards the body`, ErrChecksum, nil,
+		func(t *testing.T, v1, body []byte) []byte {
+			b, _ := smallTerms(t)
+			sum := crcOf(b)
+			b = setByte(b, index(t, b, "Lisbon"), 'M')
+			out, err := wrapWith(binary.LittleEndian.AppendUint32(b, sum), version2, CodecS2)
+			require.NoError(t, err)
+			return out
+		}},
+}
+
+// s2Terms returns v2-small-terms compressed with S2 instead of zstd.
+func s2Terms(t *testing.T) []byte {
+	small := smallState()
+	b, err := MarshalTermsWith(small, analyzeState(small, smallAnalyzer), Options{Codec: CodecS2})
+	require.NoError(t, err)
+	return b
 }
 
 func wrapT(t *testing.T, content []byte) []byte {
@@ -255,7 +290,7 @@ func TestVectors(t *testing.T) {
 	for _, f := range files {
 		names = append(names, filepath.Base(f))
 	}
-	want := []string{smallVector, termsVector}
+	want := []string{smallVector, termsVector, termsS2Vector}
 	for _, v := range vectors {
 		want = append(want, v.name)
 	}
@@ -274,7 +309,7 @@ func TestVectors(t *testing.T) {
 		require.Equal(t, normalize(small), got)
 
 		// The body on disk is the canonical body of the expectation.
-		content, err := decompress(v1[headerSize:])
+		content, err := decompress(v1[headerSize:], 0)
 		require.NoError(t, err)
 		want, err := appendBody(nil, &expect)
 		require.NoError(t, err)
@@ -304,7 +339,7 @@ func TestVectors(t *testing.T) {
 		require.Equal(t, st, got)
 
 		// The body on disk is the canonical body of the expectation.
-		content, err := decompress(v2[headerSize:])
+		content, err := decompress(v2[headerSize:], 0)
 		require.NoError(t, err)
 		want, err := appendBody(nil, expect.State)
 		require.NoError(t, err)
@@ -312,6 +347,27 @@ func TestVectors(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, want, content[:len(content)-4])
 		require.Equal(t, []byte("CFDS\x02\x00"), v2[:headerSize])
+	})
+	t.Run(termsS2Vector, func(t *testing.T) {
+		v2, err := os.ReadFile(filepath.Join(vectorDir, termsVector))
+		require.NoError(t, err)
+		v2s2, err := os.ReadFile(filepath.Join(vectorDir, termsS2Vector))
+		require.NoError(t, err)
+		require.Equal(t, []byte("CFDS\x02\x01"), v2s2[:headerSize])
+		// The same content as v2-small-terms, so the same state and terms.
+		want, err := decompress(v2[headerSize:], 0)
+		require.NoError(t, err)
+		content, err := decompress(v2s2[headerSize:], flagS2)
+		require.NoError(t, err)
+		require.Equal(t, want, content)
+		js, err := os.ReadFile(filepath.Join(vectorDir, termsJSON))
+		require.NoError(t, err)
+		var expect termsDoc
+		require.NoError(t, json.Unmarshal(js, &expect))
+		st, terms, err := UnmarshalTerms(v2s2)
+		require.NoError(t, err)
+		require.Equal(t, normalize(expect.State), st)
+		require.Equal(t, expect.terms(), terms)
 	})
 	for _, v := range vectors {
 		t.Run(v.name, func(t *testing.T) {
@@ -359,6 +415,7 @@ func writeVectors(t *testing.T, small *model.State, body []byte) {
 	js, err = json.MarshalIndent(&doc, "", "  ")
 	require.NoError(t, err)
 	write(termsJSON, append(js, '\n'))
+	write(termsS2Vector, s2Terms(t))
 
 	var readme strings.Builder
 	readme.WriteString(`# Snapshot vectors
@@ -376,6 +433,7 @@ rewrites this file; TestVectors fails if a .cfds file here is not listed below.
 | ` + smallJSON + ` | the state ` + smallVector + ` must decode to, as model.State JSON (times in UTC, to the millisecond) |
 | ` + termsVector + ` | a version-2 snapshot: the state of ` + smallVector + ` and its terms (lower-cased runs of letters and digits; one turn with none, a repeated term, a CJK term), vocabulary sorted by descending use, then by bytes |
 | ` + termsJSON + ` | what ` + termsVector + ` must decode to: {"state": model.State JSON, "terms": {"analyzer", "vocab", "turns"}}, "turns" aligned with the turns sorted by id, null for a turn with no terms |
+| ` + termsS2Vector + ` | the content of ` + termsVector + ` (same body and checksum) compressed as one S2 block instead of a zstd frame: header CFDS 02 01 (flag bit 0, s2); must decode to ` + termsJSON + ` too |
 
 ## Defects
 
