@@ -154,7 +154,9 @@ func (e *Engine) Export(withTerms bool) ([]byte, error) {
 	for i := range st.Turns {
 		t.Turns[i] = e.turns[st.Turns[i].ID].terms
 	}
-	return snapshot.MarshalTerms(st, t)
+	// The local snapshot favours load speed: S2 decodes about twice as fast
+	// as zstd under WebAssembly, for ~20% more bytes on disk.
+	return snapshot.MarshalTermsWith(st, t, snapshot.Options{Codec: snapshot.CodecS2})
 }
 
 // Import replaces the store with a snapshot's contents. A snapshot that does
