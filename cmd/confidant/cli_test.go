@@ -128,6 +128,9 @@ func TestBadInputIsExplainedAndChangesNothing(t *testing.T) {
 	require.NoError(t, os.WriteFile(garbage, []byte("CFDS\x09junk"), 0o600))
 	r = cli(t, dir, "import", garbage)
 	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.err, "--replace", "a profile with data is never overwritten silently")
+	r = cli(t, dir, "import", "--replace", garbage)
+	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.err, "the profile was not changed")
 	assert.Contains(t, cli(t, dir, "stats").out, `"turns": 1`)
 	r = cli(t, dir, "recall")
@@ -171,4 +174,20 @@ func TestGenericBenchWritesARunFile(t *testing.T) {
 	assert.NotContains(t, runs["q1"], "a2", "assistant turns are never returned for unit turn")
 	assert.Equal(t, "s2", runs["q2"][0])
 	assert.Equal(t, []string{"b1"}, runs["q3"], "scopes are independent stores")
+}
+
+func TestSettingsCommand(t *testing.T) {
+	dir := t.TempDir()
+	r := cli(t, dir, "settings", "--budget", "500", "--consent", "health,finance")
+	require.Equal(t, 0, r.code, r.err)
+	assert.Contains(t, r.out, `"token_budget": 500`)
+	assert.Contains(t, r.out, `"health"`)
+	r = cli(t, dir, "settings")
+	assert.Contains(t, r.out, `"token_budget": 500`, "settings persist")
+	r = cli(t, dir, "settings", "--consent", "astrology")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.err, "unknown category")
+	r = cli(t, dir, "settings", "--budget", "10")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.err, "token_budget")
 }

@@ -335,6 +335,7 @@ func cmdImport(ctx context.Context, args []string) error {
 	var c common
 	fs := newFlags("import", "FILE")
 	c.register(fs)
+	replace := fs.Bool("replace", false, "replace a profile that is not empty")
 	if err := parse(fs, args, 1); err != nil {
 		return err
 	}
@@ -343,6 +344,13 @@ func cmdImport(ctx context.Context, args []string) error {
 		return err
 	}
 	return c.withProfile(ctx, func(cl host.Client) (bool, error) {
+		cur, err := cl.Stats(ctx)
+		if err != nil {
+			return false, err
+		}
+		if cur.Turns+cur.Facts > 0 && !*replace {
+			return false, fmt.Errorf("the profile %s already holds %d turns and %d facts; importing replaces them: pass --replace (export it first to keep a copy)", c.store, cur.Turns, cur.Facts)
+		}
 		st, err := cl.Import(ctx, data)
 		if err != nil {
 			return false, fmt.Errorf("%s: %w (the profile was not changed)", fs.Arg(0), err)
@@ -366,5 +374,45 @@ func cmdStats(ctx context.Context, args []string) error {
 		}
 		fmt.Printf("profile %s\n", c.store)
 		return false, printJSON(st)
+	})
+}
+
+func cmdSettings(ctx context.Context, args []string) error {
+	var c common
+	fs := newFlags("settings", "")
+	c.register(fs)
+	budget := fs.Int("budget", 0, "token budget of the injected block")
+	memories := fs.Int("max-memories", -1, "memories injected per prompt (0 turns them off)")
+	consent := fs.String("consent", "\x00", `sensitive categories that may be injected, comma-separated ("" for none): `+
+		"health, finance, beliefs, identity, …")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	return c.withProfile(ctx, func(cl host.Client) (bool, error) {
+		s, err := cl.Settings(ctx)
+		if err != nil {
+			return false, err
+		}
+		changed := false
+		if *budget != 0 {
+			s.TokenBudget, changed = *budget, true
+		}
+		if *memories >= 0 {
+			s.MaxMemories, changed = *memories, true
+		}
+		if *consent != "\x00" {
+			s.Consent, changed = nil, true
+			for _, cat := range strings.Split(*consent, ",") {
+				if cat = strings.TrimSpace(cat); cat != "" {
+					s.Consent = append(s.Consent, model.Category(cat))
+				}
+			}
+		}
+		if changed {
+			if s, err = cl.SetSettings(ctx, s); err != nil {
+				return false, err
+			}
+		}
+		return changed, printJSON(s)
 	})
 }

@@ -23,16 +23,17 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"demo":    {"ingest the sample conversations into a fresh profile and show what would be injected", cmdDemo},
-		"ingest":  {"add turns from a JSONL file (or - for stdin)", cmdIngest},
-		"recall":  {"rank memories for a prompt, with reasons", cmdRecall},
-		"context": {"print the block Confidant would inject before a prompt", cmdContext},
-		"facts":   {"list, edit, pin or delete learned facts", cmdFacts},
-		"forget":  {"forget a turn, a session, or everything", cmdForget},
-		"export":  {"write the profile as a snapshot file", cmdExport},
-		"import":  {"replace the profile with a snapshot file", cmdImport},
-		"stats":   {"show what is stored", cmdStats},
-		"bench":   {"run benchmarks (longmemeval, locomo, generic, perf, extraction)", cmdBench},
+		"demo":     {"ingest the sample conversations into a fresh profile and show what would be injected", cmdDemo},
+		"ingest":   {"add turns from a JSONL file (or - for stdin)", cmdIngest},
+		"recall":   {"rank memories for a prompt, with reasons", cmdRecall},
+		"context":  {"print the block Confidant would inject before a prompt", cmdContext},
+		"facts":    {"list, edit, pin or delete learned facts", cmdFacts},
+		"forget":   {"forget a turn, a session, or everything", cmdForget},
+		"export":   {"write the profile as a snapshot file", cmdExport},
+		"import":   {"replace the profile with a snapshot file", cmdImport},
+		"stats":    {"show what is stored", cmdStats},
+		"settings": {"show or change the token budget, memories per prompt and consent for sensitive categories", cmdSettings},
+		"bench":    {"run benchmarks (longmemeval, locomo, generic, perf, extraction)", cmdBench},
 	}
 }
 
