@@ -15,9 +15,9 @@
 //
 //	op               request fields                                  reply
 //	version          -                                               {"version", "analyzer", "snapshot"}
-//	ingest           sessions?: [Session], turns: [Turn]             {"added", "skipped", "facts", "redacted"}
-//	recall           text, time?, unit?, k?, role?, method?, disable? {"hits": [Hit]}
-//	context          text, time?, budget?                            {"text", "items": [Item], "tokens"}
+//	ingest           sessions?: [Session], turns: [Turn]             {"added", "updated", "skipped", "facts", "redacted"}
+//	recall           text, time?, unit?, k?, role?, method?, disable?, all? {"hits": [Hit]}
+//	context          text, time?, budget?, exclude?: [id]            {"text", "items": [Item], "tokens"}
 //	facts.list       category?, superseded?, query?                  {"facts": [Fact]}
 //	facts.edit       id, value?, text?, category?, sensitivity?, pinned? {"fact": Fact}
 //	facts.pin        id, pinned                                      {"fact": Fact}
@@ -30,7 +30,11 @@
 //	snapshot.import  data: base64 snapshot                           Stats (replaces the store)
 //
 // Session = {id, site?, title?, start?}; Turn = {id, session, role, text,
-// time}; times are RFC 3339. The Go types below are the schema.
+// time}; Hit = {id, session, role, time, score, text, why: [string]};
+// Item = {kind: "profile"|"memory", id, text, date, category?, why}; times
+// are RFC 3339. recall's "all" returns the full ranking without the
+// relevance gate (benchmarks); "disable" names ranking features to switch
+// off (ablation). The Go types below are the schema.
 //
 // # Binary snapshot exports
 //
