@@ -53,6 +53,12 @@ func (b *benchFlags) variants() []bench.Variant {
 	return vs
 }
 
+// gatedVariant is the full method with the product's relevance gate on; it
+// measures how often the gate abstains.
+func (b *benchFlags) gatedVariant() bench.Variant {
+	return bench.Variant{Name: "gated", Disable: b.variants()[0].Disable, Gated: true}
+}
+
 func (b *benchFlags) options() bench.Options {
 	var o bench.Options
 	if isTerminal(os.Stderr) {
@@ -106,7 +112,7 @@ func runAll(ctx context.Context, b *benchFlags, c *bench.Corpus, qs []bench.Quer
 }
 
 func fileName(v bench.Variant) string {
-	return strings.NewReplacer(" ", "", "-", "no-", ",", "+").Replace(v.Name)
+	return strings.NewReplacer(" ", "-", ",", "+").Replace(v.Name)
 }
 
 func benchLME(ctx context.Context, args []string) error {
@@ -127,7 +133,7 @@ func benchLME(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("LongMemEval %s: %d questions, %d turns, engine %s\n", *data, len(ds.QIDOrder), countTurns(ds.Corpus), b.engineName())
 	sq, tq := ds.Queries["session"], ds.Queries["turn"]
-	vs := b.variants()
+	vs := append(b.variants(), b.gatedVariant())
 	runs, err := runAll(ctx, &b, ds.Corpus, append(append([]bench.QueryLine{}, sq...), tq...), vs)
 	if err != nil {
 		return err
@@ -135,6 +141,10 @@ func benchLME(ctx context.Context, args []string) error {
 	var rows []resultRow
 	for i, v := range vs {
 		sess, turn := runs[i][:len(sq)], runs[i][len(sq):]
+		if v.Gated {
+			fmt.Printf("LongMemEval, turn unit: %s\n", bench.Abstentions(ds, turn))
+			continue
+		}
 		for unit, run := range map[string][]bench.RunLine{"session": sess, "turn": turn} {
 			if err := bench.WriteRun(filepath.Join(b.out, "lme-"+unit+"-"+fileName(v)+".jsonl"), run); err != nil {
 				return err
@@ -175,15 +185,22 @@ func benchLoCoMo(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Printf("LoCoMo %s: %d questions, %d turns, engine %s\n", *data, len(ds.QIDOrder), countTurns(ds.Corpus), b.engineName())
-	vs := b.variants()
+	vs := append(b.variants(), b.gatedVariant())
 	runs, err := runAll(ctx, &b, ds.Corpus, ds.Queries["turn"], vs)
 	if err != nil {
 		return err
 	}
 	var rows []resultRow
 	for i, v := range vs {
+		if v.Gated {
+			fmt.Printf("LoCoMo: %s\n", bench.Abstentions(ds, runs[i]))
+			continue
+		}
 		if err := bench.WriteRun(filepath.Join(b.out, "locomo-"+fileName(v)+".jsonl"), runs[i]); err != nil {
 			return err
+		}
+		if i == 0 {
+			bench.ScoreLoCoMoAdversarial(ds, runs[i]).Print(os.Stdout, "LoCoMo category 5 (adversarial, reported apart), "+v.Name, "recall", bench.LoCoMoKs)
 		}
 		s := bench.ScoreLoCoMo(ds, runs[i])
 		if i == 0 || v.Method == "bm25" {

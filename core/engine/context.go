@@ -238,7 +238,7 @@ func (e *Engine) matchingFacts(q *query) map[string]bool {
 	}
 	sc := e.buf.get(bufFact, e.factIdx.Slots())
 	cov := e.buf.get(bufFactCoverage, e.factIdx.Slots())
-	need := gateNeed(q, e.factIdx)
+	need := gateNeed(q, e.factIdx, e.personal(q.text))
 	for _, d := range e.factIdx.ScoreCoverage(q.weights, sc, cov, nil) {
 		if cov[d] >= need {
 			out[e.factBySlot[d]] = true

@@ -111,7 +111,7 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 	}
 	var pass func(*turn) bool
 	if !req.All {
-		need := gateNeed(q, e.turnIdx)
+		need := gateNeed(q, e.turnIdx, e.personal(q.text))
 		pass = func(t *turn) bool { return cov[t.doc] >= need || factPass[t.doc] }
 	}
 	return e.topTurns(final, cands, req, pass, func(t *turn) []string { return e.whyTurn(q, t, comp(t.doc), tf) })
@@ -166,7 +166,7 @@ func (e *Engine) factKeyScores(q *query, out []float64, cands []int32) ([]int32,
 	fcov := e.buf.get(bufFactCoverage, e.factIdx.Slots())
 	facts := e.factIdx.ScoreCoverage(q.weights, fsc, fcov, nil)
 	normalizeMax(fsc, facts)
-	need := gateNeed(q, e.factIdx)
+	need := gateNeed(q, e.factIdx, e.personal(q.text))
 	pass := map[int32]bool{}
 	turnSc := e.buf.arrays[bufTurn]
 	for _, d := range facts {
@@ -203,12 +203,36 @@ const (
 	impersonalShare = 1.0 / 2
 )
 
+// personal reports whether the prompt speaks of the user's own life: in
+// the first person, or by a name (a capitalised word inside a sentence)
+// that the user's memories contain — "what did Caroline say about the
+// move?" is about someone in the user's life, not general knowledge.
+func (e *Engine) personal(text string) bool {
+	if firstPersonIn(text) {
+		return true
+	}
+	found := false
+	sentenceStart := true
+	analyze.TokensAt(text, func(tok string, start, end int) {
+		first := text[start]
+		isName := !sentenceStart && 'A' <= first && first <= 'Z'
+		sentenceStart = end < len(text) && strings.ContainsAny(text[end:min(end+2, len(text))], ".?!")
+		if found || !isName {
+			return
+		}
+		if id, ok := e.an.ID(e.an.Term(tok)); ok && e.turnIdx.DF(id) > 0 {
+			found = true
+		}
+	})
+	return found
+}
+
 // firstPerson are the words by which a prompt speaks of its writer.
 var firstPerson = map[string]bool{"i": true, "i'm": true, "i've": true, "i'd": true, "i'll": true,
 	"me": true, "my": true, "mine": true, "myself": true, "we": true, "our": true, "us": true, "we're": true}
 
-// personal reports whether the prompt speaks of the user.
-func personal(text string) bool {
+// firstPersonIn reports whether the prompt uses the first person.
+func firstPersonIn(text string) bool {
 	found := false
 	analyze.Tokens(text, func(tok string) { found = found || firstPerson[tok] })
 	return found
@@ -216,7 +240,7 @@ func personal(text string) bool {
 
 // gateNeed returns the IDF mass (in idx) of query terms a document must
 // contain to be offered.
-func gateNeed(q *query, idx *index.Index) float64 {
+func gateNeed(q *query, idx *index.Index, personal bool) float64 {
 	var known, unseen float64
 	for _, w := range q.weights {
 		if idx.DF(w.ID) > 0 {
@@ -228,7 +252,7 @@ func gateNeed(q *query, idx *index.Index) float64 {
 	// A term this index has never seen has its highest IDF.
 	all := known + unseen + float64(q.unknown)*idx.IDF(^uint32(0))
 	need := gateShare * known
-	if !personal(q.text) {
+	if !personal {
 		need = max(need, impersonalShare*all)
 	}
 	return need

@@ -177,6 +177,7 @@ type Variant struct {
 	Name    string
 	Method  string   // "" (full) or "bm25"
 	Disable []string // ranking features to switch off (ablation)
+	Gated   bool     // apply the relevance gate, as the product does (may return nothing)
 }
 
 // Options control a run.
@@ -270,7 +271,7 @@ func runScope(ctx context.Context, cl host.Client, turns []CorpusLine, qs []Quer
 		for _, i := range idx {
 			q := qs[i]
 			req := engine.RecallRequest{Text: q.Text, Time: q.Time, Unit: engine.Unit(q.Unit), K: o.Depth,
-				Method: v.Method, Disable: v.Disable, All: true}
+				Method: v.Method, Disable: v.Disable, All: !v.Gated}
 			if q.Unit == "turn" {
 				req.Role = model.RoleUser
 			}

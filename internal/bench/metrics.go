@@ -223,3 +223,65 @@ func (s *Scores) Print(w io.Writer, title, metric string, ks []int) {
 	}
 	row("all", s)
 }
+
+// Abstention reports how often a gated run returned nothing, for questions
+// the benchmark marks unanswerable (Skip) and for the others: a relevance
+// gate should abstain on the first far more often than on the second.
+type Abstention struct {
+	Unanswerable, Answerable       int // questions
+	EmptyUnanswerable, EmptyAnswer int // of those, how many got an empty list
+}
+
+// Abstentions counts empty rankings in a gated run.
+func Abstentions(ds *Dataset, run []RunLine) Abstention {
+	var a Abstention
+	for _, l := range run {
+		g := ds.Gold[l.QID]
+		if g == nil {
+			continue
+		}
+		empty := len(l.Ranked) == 0
+		if g.Skip {
+			a.Unanswerable++
+			if empty {
+				a.EmptyUnanswerable++
+			}
+		} else {
+			a.Answerable++
+			if empty {
+				a.EmptyAnswer++
+			}
+		}
+	}
+	return a
+}
+
+// String prints the rates.
+func (a Abstention) String() string {
+	rate := func(n, d int) float64 {
+		if d == 0 {
+			return 0
+		}
+		return float64(n) / float64(d)
+	}
+	return fmt.Sprintf("relevance gate returned nothing for %.1f%% of %d unanswerable and %.1f%% of %d answerable questions",
+		100*rate(a.EmptyUnanswerable, a.Unanswerable), a.Unanswerable, 100*rate(a.EmptyAnswer, a.Answerable), a.Answerable)
+}
+
+// ScoreLoCoMoAdversarial scores category 5 (adversarial) apart, as the
+// protocol asks: recall@k against its evidence.
+func ScoreLoCoMoAdversarial(ds *Dataset, run []RunLine) *Scores {
+	all := newScores()
+	for _, l := range run {
+		g := ds.Gold[l.QID]
+		if g == nil || !g.Skip || len(g.Turns) == 0 {
+			continue
+		}
+		all.N++
+		for _, k := range LoCoMoKs {
+			all.add("recall", k, float64(countIn(l.Ranked, g.Turns, k))/float64(len(g.Turns)))
+		}
+	}
+	all.finish()
+	return all
+}
