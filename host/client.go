@@ -202,7 +202,14 @@ func (c Client) export(ctx context.Context, compact bool) ([]byte, error) {
 	return r.Data, c.do(ctx, "snapshot.export", wasm.ExportRequest{Compact: compact}, &r)
 }
 
-// Import replaces the store with a snapshot.
+// ImportFile replaces the store with a snapshot from outside the local
+// store (a user's file): the engine cleans every text again.
+func (c Client) ImportFile(ctx context.Context, data []byte) (engine.Stats, error) {
+	var r engine.Stats
+	return r, c.do(ctx, "snapshot.import", wasm.SnapshotData{Data: data}, &r)
+}
+
+// Import restores the store from this host's own snapshot (fast path).
 func (c Client) Import(ctx context.Context, data []byte) (engine.Stats, error) {
 	var r engine.Stats
 	if s, ok := c.C.(Snapshotter); ok {

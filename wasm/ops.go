@@ -27,7 +27,7 @@
 //	settings.get     -                                               Settings
 //	settings.set     token_budget, max_memories, consent?            Settings
 //	snapshot.export  compact?                                        {"data": base64 snapshot}
-//	snapshot.import  data: base64 snapshot                           Stats (replaces the store)
+//	snapshot.import  data: base64 snapshot                           Stats (replaces the store; texts re-cleaned)
 //
 // Session = {id, site?, title?, start?}; Turn = {id, session, role, text,
 // time}; Hit = {id, session, role, time, score, text, why: [string]};
@@ -43,6 +43,12 @@
 //
 //	snapshot_export(compact u32) u64   reply = raw snapshot ("CFDS"…) or a JSON error ("{"…)
 //	snapshot_import(ptr, len u32) u64  reply = the JSON reply of snapshot.import
+//
+// snapshot_import is the local restore path (the host's own store, written
+// by snapshot_export): it trusts the stored analysed terms and skips
+// re-cleaning, for a fast cold start. A snapshot from anywhere else (a file
+// the user picked) goes through the snapshot.import op, which cleans every
+// text again as ingest does.
 //
 // Both return ptr<<32|len like call, and the host frees the reply.
 package wasm

@@ -351,7 +351,7 @@ func cmdImport(ctx context.Context, args []string) error {
 		if cur.Turns+cur.Facts > 0 && !*replace {
 			return false, fmt.Errorf("the profile %s already holds %d turns and %d facts; importing replaces them: pass --replace (export it first to keep a copy)", c.store, cur.Turns, cur.Facts)
 		}
-		st, err := cl.Import(ctx, data)
+		st, err := cl.ImportFile(ctx, data)
 		if err != nil {
 			return false, fmt.Errorf("%s: %w (the profile was not changed)", fs.Arg(0), err)
 		}

@@ -172,3 +172,26 @@ func (e *Engine) Import(data []byte) error {
 	}
 	return e.load(st, terms)
 }
+
+// ImportUntrusted is Import for a snapshot from outside this device's own
+// store (a file the user picked): every text goes through the same
+// cleaning as ingest — markers stripped, secrets redacted — and its stored
+// terms are ignored, since they could disagree with the text.
+func (e *Engine) ImportUntrusted(data []byte) error {
+	st, err := snapshot.Unmarshal(data)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	for i := range st.Turns {
+		st.Turns[i].Text, _ = clean(st.Turns[i].Text)
+	}
+	for i := range st.Sessions {
+		st.Sessions[i].Title, _ = redact(st.Sessions[i].Title)
+	}
+	for i := range st.Facts {
+		f := &st.Facts[i]
+		f.Text, _ = redact(unmark(f.Text))
+		f.Value, _ = redact(unmark(f.Value))
+	}
+	return e.load(st, nil)
+}
