@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"fmt"
+	"runtime/debug"
 	"slices"
 
 	"github.com/confidant-dev/confidant/core/analyze"
@@ -30,6 +31,10 @@ func (e *Engine) State() *model.State {
 	return st
 }
 
+// gcPercentLoad is the garbage collector's target during a load (Go's
+// default is 100).
+const gcPercentLoad = 400
+
 // Load replaces the engine's contents with st, rebuilding every index. Facts
 // are taken as stored (not re-extracted), so user edits survive. On error
 // the engine is unchanged.
@@ -39,6 +44,10 @@ func (e *Engine) Load(st *model.State) error { return e.load(st, nil) }
 // snapshot, which spares re-analysing every turn (the slow part of a cold
 // start). terms must come from this analyzer version.
 func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
+	// A load allocates the whole store at once and frees almost nothing;
+	// collections while the heap grows from empty only re-scan what is
+	// being built (under WebAssembly, about a fifth of a cold start).
+	defer debug.SetGCPercent(debug.SetGCPercent(gcPercentLoad))
 	n := New()
 	var remap []uint32
 	if terms != nil {
@@ -79,10 +88,24 @@ func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
 		return cmp.Or(cmp.Compare(x.Session, y.Session), x.Time.Compare(y.Time), cmp.Compare(x.ID, y.ID))
 	})
 	turns := make([]*turn, 0, len(st.Turns))
-	for _, i := range order {
+	records := make([]turn, len(st.Turns)) // one allocation for all turns
+	var termBacking []uint32
+	if terms != nil {
+		total := 0
+		for _, ts := range terms.Turns {
+			total += len(ts)
+		}
+		termBacking = make([]uint32, 0, total)
+	}
+	n.turns = make(map[string]*turn, len(st.Turns))
+	for k, i := range order {
 		t := st.Turns[i]
-		if err := t.Validate(); err != nil {
-			return fmt.Errorf("%w: %w", ErrInvalid, err)
+		// A snapshot's decoder has validated its turns already; a State
+		// from elsewhere is checked here.
+		if terms == nil {
+			if err := t.Validate(); err != nil {
+				return fmt.Errorf("%w: %w", ErrInvalid, err)
+			}
 		}
 		if _, dup := n.turns[t.ID]; dup {
 			return fmt.Errorf("%w: turn %q appears twice", ErrInvalid, t.ID)
@@ -96,17 +119,21 @@ func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
 		} else if ss.Start.IsZero() || t.Time.Before(ss.Start) {
 			ss.Start = t.Time
 		}
-		tr := &turn{Turn: t, sess: ss, pos: len(ss.turns)}
+		tr := &records[k]
+		*tr = turn{Turn: t, sess: ss, pos: len(ss.turns)}
 		if terms == nil {
 			tr.terms = n.an.AppendIDs(nil, t.Text)
 		} else {
-			tr.terms = make([]uint32, len(terms.Turns[i]))
-			for j, v := range terms.Turns[i] {
+			start := len(termBacking)
+			for _, v := range terms.Turns[i] {
 				if int(v) >= len(remap) {
 					return fmt.Errorf("%w: turn %q: term id out of range", ErrInvalid, t.ID)
 				}
-				tr.terms[j] = remap[v]
+				termBacking = append(termBacking, remap[v])
 			}
+			// Full slice expression: appending to one turn's terms can
+			// never write into the next one's.
+			tr.terms = termBacking[start:len(termBacking):len(termBacking)]
 		}
 		ss.turns = append(ss.turns, tr)
 		n.turns[t.ID] = tr
