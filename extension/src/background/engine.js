@@ -1,0 +1,90 @@
+// engine.js — one instance of confidant.wasm (the ABI is wasm/ops.go).
+// Requests and replies are JSON objects; snapshots travel as raw bytes
+// through the binary exports. Every call is synchronous inside the module.
+import { createWasi } from './wasi.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const REQUIRED = ['memory', '_initialize', 'alloc', 'free', 'call', 'snapshot_export', 'snapshot_import'];
+
+/** EngineError reports a broken module contract (trap, refused buffer); the instance should be discarded. */
+export class EngineError extends Error {}
+
+/**
+ * loadEngine instantiates the module. source is a Response (or a promise of
+ * one, streamed) or the module's bytes (tests in Node).
+ */
+export async function loadEngine(source, wasiOptions) {
+  const wasi = createWasi(wasiOptions);
+  const { instance } = source instanceof ArrayBuffer || ArrayBuffer.isView(source)
+    ? await WebAssembly.instantiate(source, wasi.imports)
+    : await WebAssembly.instantiateStreaming(source, wasi.imports);
+  for (const name of REQUIRED) {
+    if (!(name in instance.exports)) throw new EngineError(`engine module does not export ${name}: not a Confidant reactor`);
+  }
+  wasi.setMemory(instance.exports.memory);
+  instance.exports._initialize();
+  return new Engine(instance.exports);
+}
+
+/** Engine wraps the reactor's exports. */
+export class Engine {
+  #x;
+  broken = null;
+  constructor(exports) { this.#x = exports; }
+
+  /** call sends one request object and returns the reply object (an op result or {error}). */
+  call(request) {
+    const reply = this.#withBuffer(encoder.encode(JSON.stringify(request)), this.#x.call);
+    return JSON.parse(decoder.decode(reply));
+  }
+
+  /** callJSON is call for a request already serialised (log replay). */
+  callJSON(json) {
+    return JSON.parse(decoder.decode(this.#withBuffer(encoder.encode(json), this.#x.call)));
+  }
+
+  /** exportSnapshot returns the local snapshot (with analysed terms) as bytes; throws on an error reply. */
+  exportSnapshot() {
+    const out = this.#guard(() => this.#reply(this.#x.snapshot_export(0)));
+    if (out[0] === 0x7b) throw new EngineError(`snapshot_export: ${decoder.decode(out)}`); // "{": a JSON error
+    return out;
+  }
+
+  /** importSnapshot replaces the engine's state with a local snapshot; returns the reply object (stats or {error}). */
+  importSnapshot(bytes) {
+    return JSON.parse(decoder.decode(this.#withBuffer(bytes, this.#x.snapshot_import)));
+  }
+
+  #guard(fn) {
+    if (this.broken) throw this.broken;
+    try { return fn(); } catch (e) {
+      this.broken = e instanceof EngineError ? e : new EngineError(`engine module failed: ${e?.message ?? e}`);
+      throw this.broken;
+    }
+  }
+
+  #withBuffer(input, fn) {
+    return this.#guard(() => {
+      const p = this.#x.alloc(input.length) >>> 0;
+      if (p === 0) throw new EngineError(`the module refused a ${input.length}-byte buffer`);
+      try {
+        new Uint8Array(this.#x.memory.buffer, p, input.length).set(input);
+        return this.#reply(fn(p, input.length));
+      } finally {
+        this.#x.free(p);
+      }
+    });
+  }
+
+  // #reply copies out the buffer named by ptr<<32|len (memory.buffer is read
+  // after the call: growth detaches old views), then frees it.
+  #reply(packed) {
+    const p = Number(BigInt.asUintN(64, packed) >> 32n), n = Number(BigInt.asUintN(32, packed));
+    try {
+      return new Uint8Array(this.#x.memory.buffer, p, n).slice();
+    } finally {
+      this.#x.free(p);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// Measures service-worker cold start to the first answered recall with 10,000
+// stored turns (printed, not asserted: timings live in benchmarks).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openManager, op, stopWorker } from './helpers.mjs';
+
+const WORDS = ('garden recipe budget meeting guitar travel museum coffee bicycle project deadline ' +
+  'doctor concert library weekend sister kitchen laptop invoice hiking camera painting ' +
+  'marathon podcast vacation apartment puppy chemistry novel football').split(' ');
+
+function batch(start, n) {
+  const turns = [];
+  for (let i = start; i < start + n; i++) {
+    const w = (k) => WORDS[(i * 7 + k * 13) % WORDS.length];
+    const time = new Date(Date.UTC(2023, 0, 1) + i * 3_600_000).toISOString();
+    turns.push({ id: `t${i}`, session: `s${Math.floor(i / 20)}`, role: i % 2 ? 'assistant' : 'user', time,
+      text: `Turn ${i}: about my ${w(1)} and the ${w(2)}, then the ${w(3)} near the ${w(4)}; code word zq${i}.` });
+  }
+  return turns;
+}
+
+test('cold start to first recall with 10,000 stored turns', async (t) => {
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await openManager(browser);
+  for (let b = 0; b < 10; b++) {
+    const reply = await op(page, { op: 'ingest', turns: batch(b * 1000, 1000) });
+    assert.equal(reply.added, 1000, JSON.stringify(reply));
+  }
+  await op(page, { op: 'status' });  // any compaction has committed
+  const runs = [];
+  for (let run = 0; run < 3; run++) {
+    await stopWorker(browser, page);
+    const { ms, reply } = await page.evaluate(async () => {
+      const t0 = performance.now();
+      const reply = await chrome.runtime.sendMessage({ kind: 'op', request: { op: 'recall', text: 'code word zq7777' } });
+      return { ms: performance.now() - t0, reply };
+    });
+    assert.equal(reply.hits?.[0]?.id, 't7777', JSON.stringify(reply).slice(0, 200));
+    const status = await op(page, { op: 'status' });
+    assert.equal(status.engine.turns, 10000);
+    runs.push({ ms, ...status.timings, snapshot_bytes: status.snapshot?.size, log: status.log });
+  }
+  for (const r of runs) {
+    const f = (x) => (typeof x === 'number' ? x.toFixed(0) : x);
+    console.log(`cold start → first recall, 10,000 turns: ${f(r.ms)} ms (worker ready ${f(r.ready_ms)} ms: ` +
+      `wasm+db ${f(r.load_ms)}, read ${f(r.read_ms)}, import ${f(r.import_ms)}, replay ${f(r.replay_ms)} ms of ${r.replayed} records; ` +
+      `snapshot ${(r.snapshot_bytes / 1048576).toFixed(1)} MiB, log ${r.log})`);
+  }
+});

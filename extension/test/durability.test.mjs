@@ -1,0 +1,92 @@
+// Durability: the service worker is stopped through CDP (what MV3 does to an
+// idle worker) and the state comes back from IndexedDB — from the log alone,
+// after a compaction, and with a corrupt snapshot quarantined.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openManager, op, stopWorker, turn } from './helpers.mjs';
+
+const T = '2024-03-01T09:00:00Z';
+
+async function restart(browser, page) {
+  const before = await stopWorker(browser, page);
+  const status = await op(page, { op: 'status' });
+  assert.notEqual(status.instance, before, 'a new service worker instance answered');
+  return status;
+}
+
+async function dogFact(page) {
+  const { facts } = await op(page, { op: 'facts.list' });
+  return facts.find((f) => /biscuit/i.test(f.slot));
+}
+
+test('state survives a stopped worker, before and after a compaction', async (t) => {
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await openManager(browser);
+
+  await op(page, { op: 'ingest', turns: [turn('pets', 'dog', 'I have a dog named Biscuit, he is a beagle.', T)] });
+  await op(page, { op: 'ingest', turns: [turn('trip', 'kyoto', 'I am planning a trip to Kyoto in April.', T)] });
+  const fact = await dogFact(page);
+  assert.ok(fact, 'a fact was learned about the dog');
+  assert.equal((await op(page, { op: 'facts.pin', id: fact.id, pinned: true })).fact.pinned, true);
+
+  let status = await restart(browser, page);
+  assert.equal(status.snapshot, null, 'no compaction yet: state comes from the log alone');
+  assert.equal(status.log, 3);
+  assert.deepEqual(status.errors, []);
+  assert.equal((await op(page, { op: 'recall', text: "what's my dog's name?" })).hits[0]?.id, 'dog');
+  assert.equal((await dogFact(page))?.pinned, true, 'the pin survived');
+
+  // > 200 mutating ops: one turn each, as captures arrive.
+  const replies = await page.evaluate(async (time) => {
+    const out = [];
+    for (let i = 0; i < 205; i++) {
+      out.push(await chrome.runtime.sendMessage({ kind: 'op', request: { op: 'ingest', turns: [
+        { id: `n${i}`, session: `notes${i % 7}`, role: 'user', text: `Note ${i}: the meeting with supplier${i} is on floor ${i % 9}.`, time } ] } }));
+    }
+    return out;
+  }, T);
+  assert.ok(replies.every((r) => r.added === 1), 'every ingest acknowledged');
+  status = await op(page, { op: 'status' });
+  assert.ok(status.compactions >= 1, 'a compaction ran');
+  assert.ok(status.snapshot?.size > 0, 'a snapshot is stored');
+  assert.ok(status.log < 200, `log was cleared (holds ${status.log})`);
+
+  status = await restart(browser, page);
+  assert.ok(status.snapshot, 'restored from the snapshot');
+  assert.deepEqual(status.errors, []);
+  assert.equal(status.engine.turns, 207);
+  assert.equal((await op(page, { op: 'recall', text: "what's my dog's name?" })).hits[0]?.id, 'dog');
+  assert.equal((await op(page, { op: 'recall', text: 'meeting with supplier204' })).hits[0]?.id, 'n204');
+  assert.equal((await op(page, { op: 'recall', text: 'trip to Kyoto' })).hits[0]?.id, 'kyoto');
+  assert.equal((await dogFact(page))?.pinned, true, 'the pin survived the compaction');
+});
+
+test('a corrupt snapshot is quarantined, never applied or deleted; the log still loads', async (t) => {
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await openManager(browser);
+  await op(page, { op: 'ingest', turns: [turn('pets', 'dog', 'I have a dog named Biscuit.', T)] });
+  await op(page, { op: 'snapshot.import', data: (await op(page, { op: 'snapshot.export' })).data }); // a logged op
+  // Corrupt the stored snapshot behind the worker's back (same origin: this page can open the database).
+  await page.evaluate(async () => {
+    const db = await new Promise((res, rej) => { const r = indexedDB.open('confidant', 1); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    const tx = db.transaction(['snapshot', 'log'], 'readwrite');
+    tx.objectStore('snapshot').put({ bytes: new TextEncoder().encode('CFDS garbage').buffer, at: 1 }, 'latest');
+    tx.objectStore('log').clear();
+    tx.objectStore('log').add({ json: JSON.stringify({ op: 'ingest', turns: [{ id: 'cat', session: 'pets', role: 'user', text: 'My cat is called Miso.', time: '2024-03-01T09:00:00Z' }] }), at: 2 });
+    await new Promise((res, rej) => { tx.oncomplete = res; tx.onerror = () => rej(tx.error); });
+    db.close();
+  });
+  const status = await restart(browser, page);
+  assert.equal(status.snapshot, null, 'the corrupt snapshot is no longer the latest');
+  assert.equal(status.quarantine?.size, 'CFDS garbage'.length, 'its bytes are kept under "quarantine"');
+  assert.equal(status.errors[0]?.kind, 'snapshot', 'the error is surfaced');
+  assert.equal((await op(page, { op: 'recall', text: "what's my cat's name?" })).hits[0]?.id, 'cat', 'the log was replayed');
+  const kept = await page.evaluate(async () => {
+    const db = await new Promise((res) => { const r = indexedDB.open('confidant', 1); r.onsuccess = () => res(r.result); });
+    const rec = await new Promise((res) => { const r = db.transaction('snapshot').objectStore('snapshot').get('quarantine'); r.onsuccess = () => res(r.result); });
+    return new TextDecoder().decode(rec.bytes);
+  });
+  assert.equal(kept, 'CFDS garbage');
+});

@@ -1,0 +1,97 @@
+// helpers.mjs — launch Debian's Chromium with the built extension (as
+// shared/design/stack-notes.md says), drive the manager page, stop the worker.
+import { chromium } from 'playwright-core';
+import { cp, mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = join(here, '..', '..');
+export const BUILT = join(ROOT, 'dist', 'extension');
+export const WASM = join(ROOT, 'dist', 'confidant.wasm');
+
+/**
+ * launch starts Chromium with a fresh profile and a copy of dist/extension.
+ * extra.contentScripts adds test-only content scripts (files from test/fixtures)
+ * to the copy's manifest; the shipped build has none.
+ */
+export async function launch({ contentScripts } = {}) {
+  await access(join(BUILT, 'manifest.json')).catch(() => {
+    throw new Error('dist/extension is missing: run ./build.sh && ./build-extension.sh first');
+  });
+  const tmp = await mkdtemp(join(tmpdir(), 'confidant-test-'));
+  const dir = join(tmp, 'extension'), profile = join(tmp, 'profile');
+  await cp(BUILT, dir, { recursive: true });
+  if (contentScripts) {
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    manifest.content_scripts = [];
+    for (const { file, matches } of contentScripts) {
+      await cp(join(here, 'fixtures', file), join(dir, 'test-' + file));
+      manifest.content_scripts.push({ matches, js: ['test-' + file], run_at: 'document_start' });
+    }
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  }
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-extensions-except=' + dir, '--load-extension=' + dir],
+  });
+  let [worker] = ctx.serviceWorkers();
+  if (!worker) worker = await ctx.waitForEvent('serviceworker', { timeout: 15000 });
+  const id = new URL(worker.url()).host;
+  return {
+    ctx, id, worker,
+    async close() {
+      await ctx.close();
+      await rm(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+/** openManager opens the manager page (an extension page: privileged). */
+export async function openManager(browser) {
+  const page = await browser.ctx.newPage();
+  await page.goto(`chrome-extension://${browser.id}/ui/manager.html`);
+  await page.waitForFunction(() => typeof chrome?.runtime?.sendMessage === 'function');
+  return page;
+}
+
+/** op sends one privileged op from an extension page and returns the reply. */
+export function op(page, request) {
+  return page.evaluate((r) => chrome.runtime.sendMessage({ kind: 'op', request: r }), request);
+}
+
+/**
+ * stopWorker stops every service worker through CDP (what MV3 does to an idle
+ * worker), then waits for the next message to reach a new instance.
+ */
+export async function stopWorker(browser, page) {
+  const status = await op(page, { op: 'status' });
+  if (!status.instance) throw new Error('status failed: ' + JSON.stringify(status));
+  const before = status.instance;
+  const cdp = await browser.ctx.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
+  return before;
+}
+
+/** serve starts a local HTTP server for fixture pages; returns {url, close}. */
+export async function serve(pages) {
+  const server = createServer((req, res) => {
+    const body = pages[new URL(req.url, 'http://x').pathname];
+    res.writeHead(body ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(body ?? 'not found');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** turn builds a test turn. */
+export function turn(session, id, text, time, role = 'user') {
+  return { id, session, role, text, time };
+}
