@@ -19,10 +19,10 @@ export function isExtensionPage(sender, runtime) {
   if (!sender || sender.id !== runtime.id || typeof sender.url !== 'string' || !sender.url.startsWith(base)) return false;
   if (sender.origin !== undefined && sender.origin !== new URL(base).origin) return false;
   // A content script's sender.url is its page's URL, so the URL check already
-  // excludes it. A page of ours opened in a tab has sender.tab too: accept it
-  // only when the tab itself shows an extension URL (content scripts cannot
-  // run in chrome-extension:// documents).
-  if (sender.tab && !(typeof sender.tab.url !== 'string' || sender.tab.url.startsWith(base))) return false;
+  // excludes it. A page of ours opened in a tab (the manager) has sender.tab
+  // too — Chromium 156 sets it, with tab.url = the page's extension URL:
+  // accept it only then (content scripts cannot run in chrome-extension://).
+  if (sender.tab && !(typeof sender.tab.url === 'string' && sender.tab.url.startsWith(base))) return false;
   return true;
 }
 
