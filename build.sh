@@ -2,8 +2,9 @@
 # build.sh — the one place that sets GOOS/GOARCH. Builds:
 #   dist/confidant.wasm   the engine as a WASI reactor (shipped in the extension, loaded by the CLI and tests)
 #   dist/confidant        the command-line tool (embeds nothing; finds the .wasm beside itself or via --wasm)
+#   dist/extension/       the browser extension, load-unpacked (build-extension.sh)
 set -euo pipefail
-target=${1:-all}   # all | wasm | cli
+target=${1:-all}   # all | wasm | cli | extension
 cd "$(dirname "$0")"
 mkdir -p dist
 if [ "$target" = all ] || [ "$target" = wasm ]; then
@@ -11,4 +12,7 @@ if [ "$target" = all ] || [ "$target" = wasm ]; then
 fi
 if [ "$target" = all ] || [ "$target" = cli ]; then
   go build -trimpath -o dist/confidant ./cmd/confidant
+fi
+if [ "$target" = all ] || [ "$target" = extension ]; then
+  ./build-extension.sh >&2
 fi

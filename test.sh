@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # test.sh — runs every test: vet, the Go suites (the engine natively and through
-# the built .wasm under wazero; fuzz targets run their seed corpora), then a
-# short coverage-guided fuzz run of the decoders that take outside input
-# (FUZZTIME per target, default 5s; FUZZTIME=0 skips them).
+# the built .wasm under wazero; fuzz targets run their seed corpora), a short
+# coverage-guided fuzz run of the decoders that take outside input (FUZZTIME per
+# target, default 5s; FUZZTIME=0 skips them), and the extension's tests in real
+# Chromium. Installs what the browser tests need when it is missing: Debian's
+# chromium (needs root) and the extension's npm packages.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./build.sh
 go vet ./...
 go test -count=1 ./...
+
 fuzztime=${FUZZTIME:-5s}
 if [ "$fuzztime" != "0" ]; then
   for target in "FuzzDispatch ./wasm" "FuzzDecode ./core/snapshot" "FuzzRead ./internal/turnfile" \
@@ -19,3 +22,14 @@ if [ "$fuzztime" != "0" ]; then
   done
   echo "fuzz: 8 passed, 0 failed"
 fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "test.sh: the browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2
+    exit 1
+  fi
+  echo "installing chromium (Debian package) for the browser tests"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+fi
+(cd extension && npm ci --no-audit --no-fund --loglevel=error && npm test)
