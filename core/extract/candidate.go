@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -76,7 +75,7 @@ func mentionsMedical(slot string) bool {
 
 // rule is one pattern over a clause and what it yields.
 type rule struct {
-	re   *regexp.Regexp
+	re   *lre
 	emit func(m *match) []Candidate
 }
 
@@ -88,7 +87,7 @@ type match struct {
 }
 
 // rx compiles a case-insensitive pattern.
-func rx(pattern string) *regexp.Regexp { return regexp.MustCompile("(?i)" + pattern) }
+func rx(pattern string) *lre { return lazy("(?i)" + pattern) }
 
 // fact builds a candidate with the confidence left for Extract to fill in.
 func fact(cat model.Category, slot, value, text string) Candidate {

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -16,16 +17,17 @@ var domains = [][]rule{
 	financeRules, beliefRules,
 }
 
-// domainGates are the gates of the domain rules (see gate.go).
-var domainGates = func() [][]gate {
+// domainGates returns the gates of the domain rules (see gate.go), built on
+// first use like the rules' regexps.
+var domainGates = sync.OnceValue(func() [][]gate {
 	out := make([][]gate, len(domains))
 	for d, rules := range domains {
 		for _, r := range rules {
-			out[d] = append(out[d], gateOf(r.re))
+			out[d] = append(out[d], gateOf(r.re.String()))
 		}
 	}
 	return out
-}()
+})
 
 // gatesOff runs every regexp without its gate; tests compare both paths.
 var gatesOff bool
@@ -52,6 +54,7 @@ func Extract(text string, at time.Time) []Candidate {
 	at = at.UTC()
 	fast := !gatesOff && !unfoldable(text)
 
+	gates := domainGates()
 	var out []Candidate
 	var index map[string]int
 	var buf []byte
@@ -63,7 +66,7 @@ func Extract(text string, at time.Time) []Candidate {
 		}
 		for d, rules := range domains {
 			for k, r := range rules {
-				if fast && !domainGates[d][k].pass(c.text, lower) {
+				if fast && !gates[d][k].pass(c.text, lower) {
 					continue
 				}
 				g := r.re.FindStringSubmatch(c.text)

@@ -1,9 +1,9 @@
 package extract
 
 import (
-	"regexp"
 	"regexp/syntax"
 	"strings"
+	"sync"
 )
 
 // Gates. Extract runs about a hundred case-insensitive regexps on every
@@ -41,9 +41,9 @@ type gate struct {
 const maxPrefixes = 64
 
 // gateOf derives the gate of re.
-func gateOf(re *regexp.Regexp) gate {
+func gateOf(pattern string) gate {
 	var g gate
-	t, err := syntax.Parse(re.String(), syntax.Perl)
+	t, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
 		return g
 	}
@@ -305,23 +305,31 @@ func foldByte(c byte) byte {
 	return c
 }
 
-// gatedRe is an anchored regexp with its prefix gate.
+// gatedRe is an anchored regexp with its prefix gate, both built on first
+// use.
 type gatedRe struct {
-	*regexp.Regexp
-	g gate
+	*lre
+	gateOnce *sync.Once
+	g        *gate
 }
 
-// anchored compiles a case-insensitive pattern with its gate.
+// anchored is a case-insensitive pattern with its gate.
 func anchored(pattern string) gatedRe {
-	re := rx(pattern)
-	g := gateOf(re)
-	g.required = nil // checked on the prefix only: no lower-cased copy
-	return gatedRe{re, g}
+	return gatedRe{lre: rx(pattern), gateOnce: new(sync.Once), g: new(gate)}
+}
+
+// gate returns the prefix gate, computing it once.
+func (r gatedRe) gate() *gate {
+	r.gateOnce.Do(func() {
+		*r.g = gateOf(r.lre.String())
+		r.g.required = nil // checked on the prefix only: no lower-cased copy
+	})
+	return r.g
 }
 
 // match is MatchString; with fast, behind the gate.
 func (r gatedRe) match(s string, fast bool) bool {
-	if fast && !r.g.pass(s, "") {
+	if fast && !r.gate().pass(s, "") {
 		return false
 	}
 	return r.MatchString(s)
@@ -329,7 +337,7 @@ func (r gatedRe) match(s string, fast bool) bool {
 
 // find is FindString; with fast, behind the gate.
 func (r gatedRe) find(s string, fast bool) string {
-	if fast && !r.g.pass(s, "") {
+	if fast && !r.gate().pass(s, "") {
 		return ""
 	}
 	return r.FindString(s)

@@ -1,8 +1,8 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -34,10 +34,10 @@ var contractions = []contraction{
 
 // contractionGates are the gates of contractions (see gate.go), with exact
 // checks for the three rules that have no literal to require.
-var contractionGates = func() []func(s, lower string) bool {
+var contractionGates = sync.OnceValue(func() []func(s, lower string) bool {
 	out := make([]func(s, lower string) bool, len(contractions))
 	for i, c := range contractions {
-		g := gateOf(regexp.MustCompile(c.pattern))
+		g := gateOf(c.pattern)
 		out[i] = func(s, lower string) bool { return g.pass(s, lower) }
 		switch c.pattern {
 		case `[’‘]`:
@@ -51,7 +51,7 @@ var contractionGates = func() []func(s, lower string) bool {
 		}
 	}
 	return out
-}()
+})
 
 // hasWordI reports whether s has the word "i" in lower case.
 func hasWordI(s string) bool {
@@ -76,8 +76,9 @@ func canonical(s string, fast bool) string {
 		buf = lowerASCII(buf, s)
 		lower = string(buf)
 	}
+	gates := contractionGates()
 	for i, c := range contractions {
-		if fast && !contractionGates[i](s, lower) {
+		if fast && !gates[i](s, lower) {
 			continue
 		}
 		n := c.replace(s)

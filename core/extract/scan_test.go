@@ -20,10 +20,10 @@ var (
 
 // refContractions are the regexps the contractions replace, in order.
 var refContractions = []struct {
-	re   *regexp.Regexp
+	re   *lre
 	with string
 }{
-	{regexp.MustCompile(`[’‘]`), "'"},
+	{lazy(`[’‘]`), "'"},
 	{rx(`\bi\s+am\b`), "I'm"},
 	{rx(`\bim\b`), "I'm"},
 	{rx(`\bi'm\b`), "I'm"},
@@ -42,7 +42,7 @@ var refContractions = []struct {
 	{rx(`\bcannot\b`), "can't"},
 	{rx(`\bwanna\b`), "want to"},
 	{rx(`\bgonna\b`), "going to"},
-	{regexp.MustCompile(`\s+`), " "},
+	{lazy(`\s+`), " "},
 }
 
 // checkScanners requires every scanner to agree with its reference on s.

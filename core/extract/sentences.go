@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -10,11 +9,11 @@ import (
 const quoteMark = "<quote>"
 
 var (
-	doubleQuoted = regexp.MustCompile(`"[^"\n]*"|“[^”\n]*”|«[^»\n]*»|„[^“”\n]*[“”]`)
+	doubleQuoted = lazy(`"[^"\n]*"|“[^”\n]*”|«[^»\n]*»|„[^“”\n]*[“”]`)
 	// A single-quoted span opens after a space, colon or start and closes
 	// before a space, punctuation or end, so apostrophes in "I'm" and
 	// "kids' school" are not taken for quotes.
-	singleQuoted = regexp.MustCompile(`(^|[\s:(])['‘](?:\pL['’]\pL|[^'‘’\n])+['’]([\s.,!?;:)]|$)`)
+	singleQuoted = lazy(`(^|[\s:(])['‘](?:\pL['’]\pL|[^'‘’\n])+['’]([\s.,!?;:)]|$)`)
 )
 
 // stripQuotes replaces quoted spans with quoteMark.

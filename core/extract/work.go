@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/confidant-dev/confidant/core/model"
@@ -122,7 +121,7 @@ func jobAt(m *match) []Candidate {
 	return out
 }
 
-var studentTitle = regexp.MustCompile(`student`)
+var studentTitle = lazy(`student`)
 
 func noEmployer(m *match) []Candidate {
 	return []Candidate{fact(model.CatWork, "work.employer", "none", "Is not employed")}
