@@ -90,3 +90,58 @@ test('a corrupt snapshot is quarantined, never applied or deleted; the log still
   });
   assert.equal(kept, 'CFDS garbage');
 });
+
+test('a corrupt snapshot with a log that depends on it: snapshot and log are quarantined, no compaction ever clears them', async (t) => {
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await openManager(browser);
+  await op(page, { op: 'ingest', turns: [turn('pets', 'dog', 'I have a dog named Biscuit, he is a beagle.', T)] });
+  const fact = await dogFact(page);
+  assert.ok(fact, 'a fact was learned about the dog');
+  const pin = { op: 'facts.pin', id: fact.id, pinned: true };
+  // As if the ingest were in the snapshot and only the pin in the log; then the snapshot rots.
+  await page.evaluate(async (json) => {
+    const db = await new Promise((res, rej) => { const r = indexedDB.open('confidant', 1); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    const tx = db.transaction(['snapshot', 'log'], 'readwrite');
+    tx.objectStore('snapshot').put({ bytes: new TextEncoder().encode('CFDS garbage').buffer, at: 1 }, 'latest');
+    tx.objectStore('log').clear();
+    tx.objectStore('log').add({ json, at: 2 });
+    await new Promise((res, rej) => { tx.oncomplete = res; tx.onerror = () => rej(tx.error); });
+    db.close();
+  }, JSON.stringify(pin));
+
+  let status = await restart(browser, page);
+  assert.equal(status.snapshot, null);
+  assert.ok(status.degraded, `degraded is reported: ${JSON.stringify(status)}`);
+  assert.equal(status.quarantine?.size, 'CFDS garbage'.length);
+  assert.equal(status.quarantine?.log, 1, 'the log was copied into the quarantine');
+  assert.ok(status.errors.some((e) => e.kind === 'snapshot'));
+
+  const replies = await page.evaluate(async (time) => {
+    const out = [];
+    for (let i = 0; i < 250; i++) {
+      out.push(await chrome.runtime.sendMessage({ kind: 'op', request: { op: 'ingest', turns: [
+        { id: `n${i}`, session: 's', role: 'user', text: `Note ${i}: supplier${i} ships on day ${i % 28}.`, time } ] } }));
+    }
+    return out;
+  }, T);
+  assert.ok(replies.every((r) => r.added === 1), 'every ingest acknowledged');
+  status = await op(page, { op: 'status' });
+  assert.equal(status.compactions, 0, 'no compaction while degraded');
+  assert.equal(status.snapshot, null);
+  assert.equal(status.log, 251, 'the log was never cleared');
+
+  status = await restart(browser, page);
+  assert.ok(status.degraded, 'still degraded after another restart');
+  assert.equal(status.log, 251);
+  assert.equal(status.engine.turns, 250);
+  const kept = await page.evaluate(async () => {
+    const db = await new Promise((res) => { const r = indexedDB.open('confidant', 1); r.onsuccess = () => res(r.result); });
+    const keys = await new Promise((res) => { const r = db.transaction('snapshot').objectStore('snapshot').getAllKeys(); r.onsuccess = () => res(r.result); });
+    const rec = await new Promise((res) => { const r = db.transaction('snapshot').objectStore('snapshot').get('quarantine'); r.onsuccess = () => res(r.result); });
+    return { keys, bytes: new TextDecoder().decode(rec.bytes), log: rec.log.map((l) => l.json) };
+  });
+  assert.deepEqual(kept.keys, ['quarantine'], 'one quarantine, no latest');
+  assert.equal(kept.bytes, 'CFDS garbage');
+  assert.deepEqual(kept.log, [JSON.stringify(pin)], 'the quarantine holds the log record that needs the snapshot');
+});

@@ -12,8 +12,16 @@ export async function start(runtime) {
     openDB(),
   ]);
   const t1 = performance.now();
-  const store = new Store(db, engine);
-  await store.restore();
+  let store = new Store(db, engine);
+  try {
+    await store.restore();
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    // The engine threw while restoring: what it read is quarantined now, so
+    // one fresh engine restores what is left (no retry loop on a bad snapshot).
+    store = new Store(db, await loadEngine(fetch(runtime.getURL('confidant.wasm'))));
+    await store.restore();
+  }
   store.timings.load_ms = t1 - t0;
   store.timings.ready_ms = performance.now() - t0;
   return store;
@@ -30,8 +38,9 @@ export class Service {
 
   async run(request) {
     let store;
+    const ready = this.ready;
     try {
-      store = await this.ready;
+      store = await ready;
     } catch (e) {
       this.ready = start(this.runtime);           // try again on the next message
       return { error: { code: 'internal', message: `engine failed to start: ${e?.message ?? e}` } };
@@ -39,13 +48,28 @@ export class Service {
     if (request.op === 'status') {
       return { instance: this.instance, ...(await store.status()), engine: store.engine.call({ op: 'stats' }) };
     }
+    let reply;
     try {
-      const reply = await store.apply(request);
-      if (store.needsCompaction()) store.compact();   // runs in the background; atomic
-      return reply;
+      reply = await store.apply(request);
     } catch (e) {
-      if (e instanceof EngineError) this.ready = start(this.runtime);
+      if (e instanceof EngineError) this.#rebuild(ready);
       return { error: { code: 'internal', message: `not done: ${e?.message ?? e}` } };
     }
+    // The write is committed: a compaction problem never turns it into a failure.
+    try {
+      if (store.needsCompaction()) store.compact();   // runs in the background; atomic
+    } catch (e) {
+      console.error('confidant: compaction failed', e);
+      if (store.engine.broken) this.#rebuild(ready);
+    }
+    return reply;
+  }
+
+  // #rebuild discards a broken engine once (not again for each request that
+  // was in flight on it) and restores a fresh one from the database.
+  #rebuild(from) {
+    if (this.ready !== from) return;
+    this.ready = start(this.runtime);
+    this.ready.catch((e) => console.error('confidant: restart failed', e));
   }
 }

@@ -4,17 +4,29 @@
 // Database "confidant", version 1:
 //   snapshot  out-of-line keys: "latest" → {bytes: ArrayBuffer, at: ms}, the
 //             engine's local snapshot (snapshot_export, with analysed terms);
-//             "quarantine" → {bytes, at, error}, a snapshot that failed to load.
+//             "quarantine" (then "quarantine:<ms>") → {bytes, log, at, error}:
+//             the snapshot (or null) and a copy of every log record as they
+//             were when a restore failed (snapshot import or any replay).
 //   log       autoincrement keys → {json: string, at: ms}: every mutating
 //             request applied since "latest", in the order it was applied.
 //
 // State = import(latest) then replay(log in key order). A mutating request's
-// log record is committed before its reply is sent. Compaction exports a
-// snapshot and, in ONE readwrite transaction over both stores, puts it and
-// clears the log: an interrupted compaction leaves the old snapshot and the
-// full log, or the new snapshot and an empty log — never half.
+// log record is committed (durability "strict") before its reply is sent; if
+// that commit fails the engine, which already applied the change, is marked
+// broken and rebuilt from the database. Compaction exports a snapshot and,
+// in ONE readwrite transaction over both stores, puts it and clears the log:
+// an interrupted compaction leaves the old snapshot and the full log, or the
+// new snapshot and an empty log — never half.
+//
+// Degraded mode: while a quarantine record exists the in-memory state may be
+// partial (a snapshot was unreadable or a record did not replay), so
+// compaction never runs — it would persist the partial state and clear the
+// log. The status op reports it; the log only grows until the user resolves it.
+
+import { EngineError } from './engine.js';
 
 const DB = 'confidant', VERSION = 1;
+const STRICT = { durability: 'strict' };
 
 /**
  * Compact when the log holds more than MAX_LOG_ENTRIES records or more than
@@ -41,6 +53,8 @@ const result = (req) => new Promise((resolve, reject) => {
   req.onerror = () => reject(req.error);
 });
 
+const describe = (q) => ({ at: q.at, error: q.error, size: q.bytes?.byteLength ?? 0, log: q.log?.length ?? 0 });
+
 /** openDB opens (creating on first use) the extension's database. */
 export function openDB(name = DB) {
   const req = indexedDB.open(name, VERSION);
@@ -64,9 +78,17 @@ export class Store {
     this.quarantined = null;
     this.timings = {};
     this.compacting = null;
+    this.degraded = null;      // {reason, at}: compaction is off (see above)
   }
 
-  /** restore loads the latest snapshot (quarantining a bad one) and replays the log. */
+  /**
+   * restore loads the latest snapshot and replays the log. If the snapshot
+   * does not load (error reply or a throw) or any record fails to replay, the
+   * snapshot and a copy of the log go to the quarantine in one transaction and
+   * the store enters degraded mode. A throw from the engine is rethrown after
+   * the quarantine (the engine is broken; the caller starts a fresh one, which
+   * then finds no snapshot to retry).
+   */
   async restore() {
     let t = performance.now();
     const tx = this.db.transaction(['snapshot', 'log'], 'readonly');
@@ -76,37 +98,68 @@ export class Store {
       result(tx.objectStore('log').getAll()),
     ]);
     this.timings.read_ms = performance.now() - t;
-    if (quarantine) this.quarantined = { at: quarantine.at, error: quarantine.error, size: quarantine.bytes.byteLength };
+    if (quarantine) {
+      this.quarantined = describe(quarantine);
+      this.degraded = { reason: 'a quarantined snapshot or log is kept: the state may be partial, compaction is off', at: quarantine.at };
+    }
     t = performance.now();
     if (latest) {
-      const reply = this.engine.importSnapshot(new Uint8Array(latest.bytes));
-      if (reply.error) await this.#quarantine(latest, reply.error, quarantine !== undefined);
+      let reply;
+      try {
+        reply = this.engine.importSnapshot(new Uint8Array(latest.bytes));
+      } catch (e) {
+        await this.#quarantine(latest, { code: 'internal', message: String(e?.message ?? e) }, true, 'snapshot');
+        throw e;
+      }
+      if (reply.error) await this.#quarantine(latest, reply.error, true, 'snapshot');
     }
     this.timings.import_ms = performance.now() - t;
     t = performance.now();
+    let failed = null;
     for (const rec of log) {
-      const reply = this.engine.callJSON(rec.json);
-      if (reply.error) this.#fail('replay', `log record failed to replay: ${reply.error.code}: ${reply.error.message}`);
+      let reply;
+      try {
+        reply = this.engine.callJSON(rec.json);
+      } catch (e) {
+        if (!this.degraded) await this.#quarantine(latest, { code: 'internal', message: String(e?.message ?? e) }, false, 'replay');
+        throw e;
+      }
+      if (reply.error) {
+        this.#fail('replay', `log record failed to replay: ${reply.error.code}: ${reply.error.message}`);
+        failed ??= reply.error;
+      }
       this.entries++;
       this.bytes += rec.json.length;
     }
+    // The snapshot (if it loaded) stays in place; a copy goes with the log.
+    if (failed && !this.degraded) await this.#quarantine(latest, failed, false, 'replay');
     this.timings.replay_ms = performance.now() - t;
     this.timings.replayed = log.length;
   }
 
-  // #quarantine moves a snapshot that failed to load under "quarantine" (one
-  // transaction: it is never lost) and records the error. An older quarantine
-  // is kept, never overwritten.
-  async #quarantine(latest, error, older) {
-    const message = `stored snapshot failed to load (${error.code}: ${error.message}); it was kept under "quarantine" and the state was rebuilt from the log alone`;
-    this.#fail('snapshot', message);
+  // #quarantine keeps what a failed restore read: the snapshot (moved out of
+  // "latest" when move is set, else copied) and a copy of every log record,
+  // written in ONE transaction that also reads the log — nothing is lost. An
+  // older quarantine is kept, never overwritten. The store becomes degraded.
+  async #quarantine(latest, error, move, kind) {
+    const message = kind === 'snapshot'
+      ? `stored snapshot failed to load (${error.code}: ${error.message}); it and a copy of the log were kept under "quarantine" and the state was rebuilt from the log alone`
+      : `a log record failed to replay (${error.code}: ${error.message}); the snapshot and a copy of the log were kept under "quarantine"`;
+    this.#fail(kind, message);
     const at = Date.now();
-    const tx = this.db.transaction('snapshot', 'readwrite');
+    this.degraded = { reason: `${kind} failed to restore: the state may be partial, compaction is off`, at };
+    const tx = this.db.transaction(['snapshot', 'log'], 'readwrite', STRICT);
     const os = tx.objectStore('snapshot');
-    os.put({ bytes: latest.bytes, at, error }, older ? `quarantine:${at}` : 'quarantine');
-    os.delete('latest');
+    const olderReq = os.getKey('quarantine');
+    const logReq = tx.objectStore('log').getAll();
+    logReq.onsuccess = () => {
+      const older = olderReq.result !== undefined;
+      const record = { bytes: latest?.bytes ?? null, log: logReq.result, at, error, kind };
+      os.put(record, older ? `quarantine:${at}` : 'quarantine');
+      if (move && latest) os.delete('latest');
+      if (!older) this.quarantined = describe(record);
+    };
     await done(tx);
-    if (!older) this.quarantined = { at, error, size: latest.bytes.byteLength };
   }
 
   #fail(kind, message) {
@@ -125,16 +178,25 @@ export class Store {
     const reply = this.engine.call(request);
     if (reply.error || !MUTATING.has(request.op)) return reply;
     const json = JSON.stringify(request);
-    const tx = this.db.transaction('log', 'readwrite');
-    tx.objectStore('log').add({ json, at: Date.now() });
-    this.entries++;
-    this.bytes += json.length;
-    await done(tx);
+    try {
+      const tx = this.db.transaction('log', 'readwrite', STRICT);
+      tx.objectStore('log').add({ json, at: Date.now() });
+      this.entries++;
+      this.bytes += json.length;
+      await done(tx);
+    } catch (e) {
+      // Memory holds a change that is not durable: discard this engine (the
+      // caller rebuilds it from the database) and report the request as not done.
+      const broken = new EngineError(`log append failed, the engine is rebuilt from storage: ${e?.message ?? e}`);
+      this.engine.broken ??= broken;
+      this.#fail('log', broken.message);
+      throw broken;
+    }
     return reply;
   }
 
-  /** needsCompaction reports whether the log is over its limits. */
-  needsCompaction() { return this.entries > MAX_LOG_ENTRIES || this.bytes > MAX_LOG_BYTES; }
+  /** needsCompaction reports whether the log is over its limits (never while degraded). */
+  needsCompaction() { return !this.degraded && (this.entries > MAX_LOG_ENTRIES || this.bytes > MAX_LOG_BYTES); }
 
   /**
    * compact writes a fresh snapshot and clears the log in one transaction.
@@ -142,9 +204,10 @@ export class Store {
    * record logged before belongs to the snapshot and every later one survives.
    */
   compact() {
+    if (this.degraded) return Promise.resolve();
     if (this.compacting) return this.compacting;
     const bytes = this.engine.exportSnapshot();
-    const tx = this.db.transaction(['snapshot', 'log'], 'readwrite');
+    const tx = this.db.transaction(['snapshot', 'log'], 'readwrite', STRICT);
     tx.objectStore('snapshot').put({ bytes: bytes.buffer, at: Date.now() }, 'latest');
     tx.objectStore('log').clear();
     const entries = this.entries, size = this.bytes;
@@ -170,6 +233,7 @@ export class Store {
       log: logCount,
       compactions: this.compactions,
       quarantine: this.quarantined,
+      degraded: this.degraded,
       errors: this.errors,
       timings: this.timings,
     };
