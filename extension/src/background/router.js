@@ -1,13 +1,21 @@
 // router.js — who may send what. Two classes of message:
 //   privileged  {kind: "op", request: {op, ...}}: any engine op, plus "status"
 //               (the store's health); only from this extension's own pages.
-//   content     {kind: "capture", site, session, turn: {id, role, text, time}}
-//               {kind: "context", site, text}: narrow, schema-checked calls a
-//               content script may make from a chat page.
+//   content     {kind: "capture", session, turn: {id, role, text, time}}
+//               {kind: "submit", text}: sent by the isolated world on the
+//                   user's trusted submit event; remembered for SUBMIT_TTL_MS
+//               {kind: "context", text}: answered only for a remembered
+//                   submit of the same text from the same tab and frame, once
+//               narrow, schema-checked calls a content script may make from
+//               the top frame of a chat page in a normal (not incognito) tab.
+//               The site is the sender's host, never the message's: an
+//               optional "site" field is checked and ignored.
 // Anything else is refused with {error: {code: "forbidden" | "bad_request", message}}.
 
 export const MAX_TEXT_BYTES = 64 << 10;
 const MAX_ID = 256;
+export const SUBMIT_TTL_MS = 10_000;
+const MAX_SUBMITS_PER_FRAME = 8;
 const encoder = new TextEncoder();
 
 const refuse = (code, message) => ({ error: { code, message } });
@@ -27,42 +35,86 @@ export function isExtensionPage(sender, runtime) {
 }
 
 // Field checkers: each returns an error message or null.
-const str = (max, { bytes = false, min = 1 } = {}) => (v) => {
+const str = (max, { bytes = false, min = 1, colon = true } = {}) => (v) => {
   if (typeof v !== 'string') return 'must be a string';
   const n = bytes ? encoder.encode(v).length : v.length;
   if (n < min) return 'must not be empty';
   if (n > max) return `must be at most ${max} ${bytes ? 'bytes' : 'characters'}`;
+  if (!colon && v.includes(':')) return 'must not contain ":"';
   return null;
 };
 const oneOf = (...values) => (v) => (values.includes(v) ? null : `must be one of ${values.join(', ')}`);
 const isoTime = (v) => (typeof v === 'string' && v.length <= 40 && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)) ? null : 'must be an RFC 3339 time');
 const siteId = (v) => (typeof v === 'string' && /^[a-z0-9][a-z0-9.-]{0,62}$/.test(v) ? null : 'must be a site id (lowercase letters, digits, dots, dashes; at most 63)');
+const optional = (fn) => Object.assign((v) => fn(v), { optional: true });
 const shape = (fields) => (v) => (isObject(v) ? check(v, fields) : 'must be an object');
 
-// check returns the first problem of obj against fields (all required, no others).
+// check returns the first problem of obj against fields (all required unless optional, no others).
 function check(obj, fields, path = '') {
   for (const key of Object.keys(obj)) if (!(key in fields)) return `${path}${key}: unknown field`;
   for (const [key, fn] of Object.entries(fields)) {
-    if (!(key in obj)) return `${path}${key}: missing`;
+    if (!(key in obj)) {
+      if (fn.optional) continue;
+      return `${path}${key}: missing`;
+    }
     const problem = fn(obj[key]);
     if (problem) return `${path}${key}: ${problem}`;
   }
   return null;
 }
 
+const id = str(MAX_ID, { colon: false });   // ids are joined with ":" below
+const text = str(MAX_TEXT_BYTES, { bytes: true });
 const CONTENT = {
   capture: {
-    kind: () => null, site: siteId, session: str(MAX_ID),
-    turn: shape({ id: str(MAX_ID), role: oneOf('user', 'assistant'), text: str(MAX_TEXT_BYTES, { bytes: true }), time: isoTime }),
+    kind: () => null, site: optional(siteId), session: id,
+    turn: shape({ id, role: oneOf('user', 'assistant'), text, time: isoTime }),
   },
-  context: { kind: () => null, site: siteId, text: str(MAX_TEXT_BYTES, { bytes: true }) },
+  submit: { kind: () => null, site: optional(siteId), text },
+  context: { kind: () => null, site: optional(siteId), text },
 };
 
+// senderSite returns the site (host) of a content script's sender, or null
+// when the sender may not make content calls at all.
+function senderSite(sender, runtime) {
+  if (!sender || sender.id !== runtime.id) return null;
+  if (!sender.tab || typeof sender.tab !== 'object') return null;
+  if (sender.frameId !== 0 || sender.tab.incognito !== false || !Number.isInteger(sender.tab.id)) return null;
+  let url;
+  try { url = new URL(typeof sender.origin === 'string' && sender.origin !== 'null' ? sender.origin : sender.tab.url); } catch { return null; }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  const site = url.hostname.toLowerCase();
+  return siteId(site) === null ? site : null;
+}
+
+// Submits seen in the isolated world: "tab/frame" → [{hash, at}].
+const submits = new Map();
+
+async function sha256(s) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(s)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function pruneSubmits(now) {
+  for (const [key, list] of submits) {
+    const live = list.filter((s) => now - s.at <= SUBMIT_TTL_MS);
+    if (live.length) submits.set(key, live); else submits.delete(key);
+  }
+}
+
+// contextReply is what a content script gets back: the block and its items'
+// kind, text and date — no ids, categories or reasons.
+const contextReply = (reply) => (reply?.error
+  ? { error: { code: String(reply.error.code), message: String(reply.error.message ?? '') } }
+  : { text: reply.text ?? '', items: (reply.items ?? []).map(({ kind, text, date }) => ({ kind, text, date })) });
+
 /**
- * route classifies and checks a message. It returns {refusal} or {request}:
- * the engine request (or {op: "status"}) to run once the engine is ready.
+ * route classifies and checks a message. It resolves to {refusal}, {reply}
+ * (answered here), or {request, reshape?}: the engine request (or
+ * {op: "status"}) to run once the engine is ready, and what to apply to its
+ * reply before it goes back.
  */
-export function route(message, sender, runtime) {
+export async function route(message, sender, runtime) {
   if (!isObject(message) || typeof message.kind !== 'string') return { refusal: refuse('bad_request', 'a message is an object with a string "kind"') };
   if (message.kind === 'op') {
     if (!isExtensionPage(sender, runtime)) return { refusal: refuse('forbidden', 'privileged ops are accepted only from the extension\'s own pages') };
@@ -72,18 +124,40 @@ export function route(message, sender, runtime) {
   }
   const fields = CONTENT[message.kind];
   if (!fields) return { refusal: refuse('bad_request', `unknown message kind ${JSON.stringify(message.kind).slice(0, 40)}`) };
-  if (!sender || sender.id !== runtime.id) return { refusal: refuse('forbidden', 'messages are accepted only from this extension') };
+  const site = senderSite(sender, runtime);
+  if (!site) return { refusal: refuse('forbidden', 'content messages are accepted only from the top frame of a web page in a normal tab') };
   const problem = check(message, fields);
   if (problem) return { refusal: refuse('bad_request', problem) };
-  if (message.kind === 'context') return { request: { op: 'context', text: message.text } };
-  // Ids are namespaced by site so that one site's page cannot replace
-  // another site's turns (ingest is idempotent by id and replaces on change).
-  const session = `${message.site}:${message.session}`;
+  const frame = `${sender.tab.id}/${sender.frameId}`;
+  const now = Date.now();
+  if (message.kind === 'submit') {
+    const hash = await sha256(message.text);
+    pruneSubmits(now);
+    const list = submits.get(frame) ?? [];
+    list.push({ hash, at: now });
+    if (list.length > MAX_SUBMITS_PER_FRAME) list.shift();
+    submits.set(frame, list);
+    return { reply: { ok: true } };
+  }
+  if (message.kind === 'context') {
+    const hash = await sha256(message.text);
+    pruneSubmits(Date.now());
+    const list = submits.get(frame) ?? [];
+    const i = list.findIndex((s) => s.hash === hash);
+    if (i < 0) return { refusal: refuse('forbidden', 'context is given only for a prompt the user just submitted in this tab') };
+    list.splice(i, 1);                                   // once
+    if (!list.length) submits.delete(frame);
+    return { request: { op: 'context', text: message.text }, reshape: contextReply };
+  }
+  // Ids are namespaced by site (the sender's host) so that one site's page
+  // cannot replace another site's turns (ingest is idempotent by id and
+  // replaces on change); ids may not contain ":" so the namespaces cannot overlap.
+  const session = `${site}:${message.session}`;
   const t = message.turn;
   return {
     request: {
       op: 'ingest',
-      sessions: [{ id: session, site: message.site, start: t.time }],
+      sessions: [{ id: session, site, start: t.time }],
       turns: [{ id: `${session}:${t.id}`, session, role: t.role, text: t.text, time: t.time }],
     },
   };

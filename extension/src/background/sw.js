@@ -7,12 +7,15 @@ import { Service } from './service.js';
 const service = new Service(chrome.runtime);
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  const { refusal, request } = route(message, sender, chrome.runtime);
-  if (refusal) {
-    sendResponse(refusal);
-    return false;
-  }
-  service.run(request).then(sendResponse, (e) =>
+  handle(message, sender).then(sendResponse, (e) =>
     sendResponse({ error: { code: 'internal', message: String(e?.message ?? e) } }));
   return true;
 });
+
+async function handle(message, sender) {
+  const routed = await route(message, sender, chrome.runtime);
+  if (routed.refusal) return routed.refusal;
+  if (routed.reply) return routed.reply;
+  const reply = await service.run(routed.request);
+  return routed.reshape ? routed.reshape(reply) : reply;
+}
