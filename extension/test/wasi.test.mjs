@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createWasi } from '../src/background/wasi.js';
-import { loadEngine } from '../src/background/engine.js';
+import { loadEngine, Engine, EngineError } from '../src/background/engine.js';
 import { WASM } from './helpers.mjs';
 
 test('every import of confidant.wasm is provided by the WASI shim', async () => {
@@ -29,6 +29,65 @@ test('poll_oneoff sleeps for a relative clock subscription', () => {
   assert.ok(performance.now() - t >= 19, 'waited for the deadline');
   assert.equal(v.getUint32(200, true), 1, 'one event');
   assert.equal(v.getBigUint64(100, true), 42n, 'event carries the userdata');
+});
+
+test('poll_oneoff refuses a wait over the cap instead of spinning', () => {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const wasi = createWasi();
+  wasi.setMemory(memory);
+  const v = new DataView(memory.buffer);
+  v.setBigUint64(0, 7n, true); v.setUint8(8, 0);
+  v.setUint32(16, 1, true); v.setBigUint64(24, 60_000_000_000n, true); v.setUint16(40, 0, true); // 60 s, relative
+  const t = performance.now();
+  assert.equal(wasi.imports.wasi_snapshot_preview1.poll_oneoff(0, 100, 1, 200), 28, 'EINVAL');
+  assert.ok(performance.now() - t < 100, 'returned at once');
+});
+
+test('fd_write decodes a character split across writes', () => {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const out = [];
+  const wasi = createWasi({ log: (l) => out.push(l) });
+  wasi.setMemory(memory);
+  const bytes = new TextEncoder().encode('café ☕\n');
+  const write = (from, to) => {
+    new Uint8Array(memory.buffer).set(bytes.subarray(from, to), 1000);
+    const v = new DataView(memory.buffer);
+    v.setUint32(0, 1000, true); v.setUint32(4, to - from, true);
+    assert.equal(wasi.imports.wasi_snapshot_preview1.fd_write(1, 0, 1, 16), 0);
+  };
+  write(0, 4); write(4, 8); write(8, bytes.length);               // splits é and ☕
+  assert.deepEqual(out, ['[confidant.wasm] café ☕']);
+});
+
+// fakeExports is a module whose call returns a reply that is not JSON, and
+// whose free may throw.
+function fakeExports({ freeThrows = false, callThrows = false } = {}) {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const reply = new TextEncoder().encode('not json');
+  return {
+    memory,
+    alloc: () => 64,
+    free: () => { if (freeThrows) throw new Error('free failed'); },
+    call: () => {
+      if (callThrows) throw new Error('call trapped');
+      new Uint8Array(memory.buffer).set(reply, 512);
+      return (512n << 32n) | BigInt(reply.length);
+    },
+  };
+}
+
+test('engine.js: a reply that is not JSON breaks the engine; a throwing free does not hide the first error', () => {
+  const e = new Engine(fakeExports());
+  assert.throws(() => e.call({ op: 'stats' }), EngineError);
+  assert.ok(e.broken instanceof EngineError, 'the engine is marked broken');
+  assert.throws(() => e.call({ op: 'stats' }), EngineError, 'and stays broken');
+
+  const e2 = new Engine(fakeExports({ freeThrows: true, callThrows: true }));
+  assert.throws(() => e2.call({ op: 'stats' }), /call trapped/);
+
+  const e3 = new Engine(fakeExports({ freeThrows: true }));
+  assert.throws(() => e3.call({ op: 'stats' }), /free failed/, 'a throwing free alone is reported');
+  assert.ok(e3.broken);
 });
 
 test('engine.js round-trips ops and snapshots in Node', async () => {

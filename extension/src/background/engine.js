@@ -35,13 +35,12 @@ export class Engine {
 
   /** call sends one request object and returns the reply object (an op result or {error}). */
   call(request) {
-    const reply = this.#withBuffer(encoder.encode(JSON.stringify(request)), this.#x.call);
-    return JSON.parse(decoder.decode(reply));
+    return this.#json(() => encoder.encode(JSON.stringify(request)), this.#x.call);
   }
 
   /** callJSON is call for a request already serialised (log replay). */
   callJSON(json) {
-    return JSON.parse(decoder.decode(this.#withBuffer(encoder.encode(json), this.#x.call)));
+    return this.#json(() => encoder.encode(json), this.#x.call);
   }
 
   /** exportSnapshot returns the local snapshot (with analysed terms) as bytes; throws on an error reply. */
@@ -53,7 +52,15 @@ export class Engine {
 
   /** importSnapshot replaces the engine's state with a local snapshot; returns the reply object (stats or {error}). */
   importSnapshot(bytes) {
-    return JSON.parse(decoder.decode(this.#withBuffer(bytes, this.#x.snapshot_import)));
+    return this.#json(() => bytes, this.#x.snapshot_import);
+  }
+
+  // #json passes input to fn and parses the reply, all inside the guard: a
+  // reply that is not JSON is a broken contract too. (Serialising the request
+  // happens first, outside it: a bad request object is the caller's error.)
+  #json(input, fn) {
+    const bytes = input();
+    return this.#guard(() => JSON.parse(decoder.decode(this.#withBuffer(bytes, fn))));
   }
 
   #guard(fn) {
@@ -64,27 +71,39 @@ export class Engine {
     }
   }
 
+  // #withBuffer copies input into module memory, calls fn on it and returns
+  // the reply bytes; the caller holds the guard.
   #withBuffer(input, fn) {
-    return this.#guard(() => {
-      const p = this.#x.alloc(input.length) >>> 0;
-      if (p === 0) throw new EngineError(`the module refused a ${input.length}-byte buffer`);
-      try {
-        new Uint8Array(this.#x.memory.buffer, p, input.length).set(input);
-        return this.#reply(fn(p, input.length));
-      } finally {
-        this.#x.free(p);
-      }
+    const p = this.#x.alloc(input.length) >>> 0;
+    if (p === 0) throw new EngineError(`the module refused a ${input.length}-byte buffer`);
+    return this.#freeing(p, () => {
+      new Uint8Array(this.#x.memory.buffer, p, input.length).set(input);
+      return this.#reply(fn(p, input.length));
     });
+  }
+
+  // #freeing runs fn, then frees p. If fn threw, that error is the one
+  // reported (a throwing free does not replace it); if only free throws, its
+  // error is.
+  #freeing(p, fn) {
+    let failed = true, value;
+    try {
+      value = fn();
+      failed = false;
+    } finally {
+      try {
+        this.#x.free(p);
+      } catch (e) {
+        if (!failed) throw e;      // else the original error propagates
+      }
+    }
+    return value;
   }
 
   // #reply copies out the buffer named by ptr<<32|len (memory.buffer is read
   // after the call: growth detaches old views), then frees it.
   #reply(packed) {
     const p = Number(BigInt.asUintN(64, packed) >> 32n), n = Number(BigInt.asUintN(32, packed));
-    try {
-      return new Uint8Array(this.#x.memory.buffer, p, n).slice();
-    } finally {
-      this.#x.free(p);
-    }
+    return this.#freeing(p, () => new Uint8Array(this.#x.memory.buffer, p, n).slice());
   }
 }

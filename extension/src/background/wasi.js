@@ -7,6 +7,11 @@
 // name that is neither implemented nor listed, so a new import gets a review.
 
 const ESUCCESS = 0, EBADF = 8, EINVAL = 28, ENOSYS = 52;
+/**
+ * MAX_WAIT_NS caps one poll_oneoff wait: it spins the service worker's only
+ * thread, so a longer sleep is refused (EINVAL) rather than freezing it.
+ */
+export const MAX_WAIT_NS = 1_000_000_000n;
 const STUBS = ['fd_close', 'fd_read', 'fd_fdstat_set_flags', 'fd_prestat_dir_name'];
 
 /** WasiExit is thrown by proc_exit: the module asked to stop. */
@@ -23,6 +28,7 @@ export function createWasi({ log = console.log, error = console.error } = {}) {
     ? BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6))
     : BigInt(Math.round(performance.now() * 1e6));
   const lines = { 1: '', 2: '' };
+  const decoders = { 1: new TextDecoder(), 2: new TextDecoder() };   // stream: a character may span writes
   const zeroPair = (a, b) => { const v = view(); v.setUint32(a, 0, true); v.setUint32(b, 0, true); return ESUCCESS; };
 
   const wasi = {
@@ -46,7 +52,7 @@ export function createWasi({ log = console.log, error = console.error } = {}) {
       const v = view(); let text = '', total = 0;
       for (let i = 0; i < n; i++) {
         const p = v.getUint32(iovs + 8 * i, true), len = v.getUint32(iovs + 8 * i + 4, true);
-        text += new TextDecoder().decode(bytes(p, len)); total += len;
+        text += decoders[fd].decode(bytes(p, len), { stream: true }); total += len;
       }
       const parts = (lines[fd] + text).split('\n');
       lines[fd] = parts.pop();
@@ -57,7 +63,8 @@ export function createWasi({ log = console.log, error = console.error } = {}) {
     proc_exit(code) { throw new WasiExit(code); },
     sched_yield: () => ESUCCESS,
     // A call into wasm cannot yield to the event loop, so a clock subscription
-    // is honoured by waiting in place until the earliest deadline; fd
+    // is honoured by waiting in place until the earliest deadline (at most
+    // MAX_WAIT_NS away, else EINVAL); fd
     // subscriptions are reported ready at once (the module reads no fds).
     poll_oneoff(inPtr, outPtr, nsubs, neventsPtr) {
       if (nsubs === 0) return EINVAL;
@@ -71,6 +78,7 @@ export function createWasi({ log = console.log, error = console.error } = {}) {
         due.push(abs);
       }
       const first = due.reduce((a, b) => (b < a ? b : a));
+      if (first - nowNs(1) > MAX_WAIT_NS) return EINVAL;        // never spin for longer than the cap
       while (nowNs(1) < first) { /* the module asked to sleep */ }
       v = view();
       const now = nowNs(1);
