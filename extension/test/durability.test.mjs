@@ -145,3 +145,43 @@ test('a corrupt snapshot with a log that depends on it: snapshot and log are qua
   assert.equal(kept.bytes, 'CFDS garbage');
   assert.deepEqual(kept.log, [JSON.stringify(pin)], 'the quarantine holds the log record that needs the snapshot');
 });
+
+test('a log record that fails to replay over a good snapshot: both are copied to the quarantine, the snapshot stays, compaction is off', async (t) => {
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await openManager(browser);
+  await page.evaluate(async (time) => {
+    for (let i = 0; i < 205; i++) {
+      await chrome.runtime.sendMessage({ kind: 'op', request: { op: 'ingest', turns: [
+        { id: `n${i}`, session: 's', role: 'user', text: `Note ${i}: supplier${i} ships on day ${i % 28}.`, time } ] } });
+    }
+  }, T);
+  let status = await op(page, { op: 'status' });
+  assert.ok(status.compactions >= 1 && status.snapshot, 'a snapshot was written');
+  const bad = JSON.stringify({ op: 'facts.pin', id: 'no-such-fact', pinned: true });
+  await page.evaluate(async (json) => {
+    const db = await new Promise((res, rej) => { const r = indexedDB.open('confidant', 1); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    const tx = db.transaction('log', 'readwrite');
+    tx.objectStore('log').add({ json, at: 3 });
+    await new Promise((res, rej) => { tx.oncomplete = res; tx.onerror = () => rej(tx.error); });
+    db.close();
+  }, bad);
+  const size = status.snapshot.size, logged = status.log + 1;
+
+  status = await restart(browser, page);
+  assert.ok(status.degraded, `degraded: ${JSON.stringify(status.errors)}`);
+  assert.equal(status.snapshot?.size, size, 'the snapshot that loaded stays in place');
+  assert.equal(status.quarantine?.size, size, 'and a copy is quarantined');
+  assert.equal(status.quarantine?.log, logged, 'with a copy of the whole log');
+  assert.ok(status.errors.some((e) => e.kind === 'replay'));
+  assert.equal(status.engine.turns, 205);
+  await page.evaluate(async (time) => {
+    for (let i = 0; i < 250; i++) {
+      await chrome.runtime.sendMessage({ kind: 'op', request: { op: 'ingest', turns: [
+        { id: `m${i}`, session: 's', role: 'user', text: `Memo ${i}.`, time } ] } });
+    }
+  }, T);
+  status = await op(page, { op: 'status' });
+  assert.equal(status.compactions, 0, 'no compaction while degraded');
+  assert.equal(status.log, logged + 250, 'the log was never cleared');
+});

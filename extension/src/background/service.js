@@ -19,7 +19,9 @@ export async function start(runtime) {
     if (!(e instanceof EngineError)) throw e;
     // The engine threw while restoring: what it read is quarantined now, so
     // one fresh engine restores what is left (no retry loop on a bad snapshot).
+    const errors = store.errors;
     store = new Store(db, await loadEngine(fetch(runtime.getURL('confidant.wasm'))));
+    store.errors.push(...errors);                 // the status op still shows why
     await store.restore();
   }
   store.timings.load_ms = t1 - t0;
