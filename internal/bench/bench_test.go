@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -112,5 +113,26 @@ func FuzzCorpusLines(f *testing.F) {
 			assert.True(t, strings.HasPrefix(err.Error(), "f:"))
 		}
 		_ = scanJSONL(strings.NewReader(in), "f", func(line int, b []byte) error { _, err := parseQueryLine(b); return err })
+	})
+}
+
+// FuzzLoaders: the benchmark loaders never panic on any input; whatever
+// they accept has consistent gold and queries.
+func FuzzLoaders(f *testing.F) {
+	f.Add([]byte(`[{"sample_id":"c","conversation":{"session_1":[{"speaker":"A","dia_id":"D1:1","text":"hi"}],"session_1_date_time":"1:56 pm on 8 May, 2023"},"qa":[{"question":"q","category":1,"evidence":["D1:1"]}]}]`))
+	f.Add([]byte(`[{"question_id":"q1","question_type":"t","question":"x","question_date":"2023/05/20 (Sat) 02:21","haystack_session_ids":["s"],"haystack_dates":["2023/05/20 (Sat) 02:21"],"haystack_sessions":[[{"role":"user","content":"hi","has_answer":true}]],"answer_session_ids":["s"]}]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, parse := range []func([]byte) (*Dataset, error){
+			parseLoCoMo,
+			func(b []byte) (*Dataset, error) { return parseLongMemEval(bytes.NewReader(b)) },
+		} {
+			ds, err := parse(b)
+			if err != nil {
+				continue
+			}
+			for _, qid := range ds.QIDOrder {
+				require.NotNil(t, ds.Gold[qid])
+			}
+		}
 	})
 }

@@ -53,9 +53,17 @@ func LoadLoCoMo(path string) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
+	ds, err := parseLoCoMo(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ds, nil
+}
+
+func parseLoCoMo(b []byte) (*Dataset, error) {
 	var samples []locomoSample
 	if err := json.Unmarshal(b, &samples); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	ds := &Dataset{Corpus: &Corpus{}, Queries: map[string][]QueryLine{}, Gold: map[string]*Gold{}}
 	for _, s := range samples {

@@ -81,9 +81,17 @@ func LoadLongMemEval(path string) (*Dataset, error) {
 		return nil, err
 	}
 	defer r.Close()
+	ds, err := parseLongMemEval(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ds, nil
+}
+
+func parseLongMemEval(r io.Reader) (*Dataset, error) {
 	var recs []lmeRecord
 	if err := json.NewDecoder(r).Decode(&recs); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	ds := &Dataset{Corpus: &Corpus{}, Queries: map[string][]QueryLine{}, Gold: map[string]*Gold{}}
 	for _, e := range recs {
