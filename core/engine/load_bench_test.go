@@ -11,13 +11,17 @@ import (
 	"github.com/confidant-dev/confidant/core/snapshot"
 )
 
+// benchVocab is the number of made-up words beside the common ones; the
+// perf bench (internal/perf) uses a 20k-word Zipf vocabulary.
+var benchVocab = 2000
+
 // benchState builds n turns of English-like chat (fixed seed).
 func benchState(n int) []model.Turn {
 	r := rand.New(rand.NewPCG(1, 1))
 	words := strings.Fields("the a I my we you it dog cat trip home work coffee tea garden lake city friend family " +
 		"weekend plan book movie music dinner recipe bike run hike camera phone budget school class project meeting " +
 		"doctor visit flight hotel beach museum concert game team coach season painting guitar piano birthday gift")
-	for i := 0; i < 2000; i++ {
+	for i := 0; i < benchVocab; i++ {
 		words = append(words, fmt.Sprintf("w%dx%d", i, r.IntN(1000)))
 	}
 	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -63,4 +67,12 @@ func BenchmarkImport10k(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkImport10kLargeVocab is BenchmarkImport10k over a 20k-word
+// vocabulary, the shape of the perf bench's data.
+func BenchmarkImport10kLargeVocab(b *testing.B) {
+	defer func(v int) { benchVocab = v }(benchVocab)
+	benchVocab = 20000
+	BenchmarkImport10k(b)
 }
