@@ -3,6 +3,8 @@
 import { chromium } from 'playwright-core';
 import { cp, mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +18,14 @@ export const WASM = join(ROOT, 'dist', 'confidant.wasm');
  * launch starts Chromium with a fresh profile and a copy of dist/extension.
  * extra.contentScripts adds test-only content scripts (files from test/fixtures)
  * to the copy's manifest; the shipped build has none.
+ * extra.siteMatches adds copies of the shipped content-script entries (the
+ * isolated-world scripts and the MAIN-world page script) for these match
+ * patterns: the test-only way to enable the generic adapter on the fixture host.
+ * extra.hostRules maps real site hosts to local servers
+ * (--host-resolver-rules, e.g. "MAP chatgpt.com 127.0.0.1:PORT"); TLS errors
+ * are then ignored (the fixture server's certificate is self-signed).
  */
-export async function launch({ contentScripts } = {}) {
+export async function launch({ contentScripts, siteMatches, hostRules } = {}) {
   await access(join(BUILT, 'manifest.json')).catch(() => {
     throw new Error('dist/extension is missing: run ./build.sh && ./build-extension.sh first');
   });
@@ -33,12 +41,19 @@ export async function launch({ contentScripts } = {}) {
     }
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   }
+  if (siteMatches) {
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    manifest.content_scripts = [...manifest.content_scripts, ...manifest.content_scripts.map((e) => ({ ...e, matches: siteMatches }))];
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  }
+  const extraArgs = hostRules ? ['--host-resolver-rules=' + hostRules, '--ignore-certificate-errors'] : [];
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
+    ignoreHTTPSErrors: !!hostRules,
     ignoreDefaultArgs: ['--disable-extensions'],
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-extensions-except=' + dir, '--load-extension=' + dir],
+      '--disable-component-update', '--disable-sync', '--disable-extensions-except=' + dir, '--load-extension=' + dir, ...extraArgs],
   });
   let [worker] = ctx.serviceWorkers();
   if (!worker) worker = await ctx.waitForEvent('serviceworker', { timeout: 15000 });
@@ -94,4 +109,52 @@ export async function serve(pages) {
 /** turn builds a test turn. */
 export function turn(session, id, text, time, role = 'user') {
   return { id, session, role, text, time };
+}
+
+/**
+ * serveSite serves test/fixtures/sites/<site>/ on 127.0.0.1 (over TLS with a
+ * fresh self-signed certificate when https is set) and records every POST:
+ * {path, body}. A POST is answered with {reply} echoing the prompt it carried
+ * (so that an injected block, if any, would show up in the reply too).
+ */
+export async function serveSite(site, { https = false } = {}) {
+  const root = join(here, 'fixtures', 'sites', site);
+  const posts = [];
+  const handler = async (req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    if (req.method === 'POST') {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      posts.push({ path, body });
+      let prompt = '';
+      try { const j = JSON.parse(body); prompt = j.prompt ?? j.messages?.at(-1)?.content?.parts?.[0] ?? ''; } catch {}
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ reply: `Here is a canned reply. You said: ${prompt}` }));
+      return;
+    }
+    const file = path === '/' || path.startsWith('/c/') ? 'index.html' : path.slice(1);
+    if (!/^[a-z0-9_-]+\.(html|js|css)$/.test(file)) { res.writeHead(404); res.end('not found'); return; }
+    try {
+      const body = await readFile(join(root, file));
+      res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'text/html; charset=utf-8' });
+      res.end(body);
+    } catch { res.writeHead(404); res.end('not found'); }
+  };
+  let server, tmp;
+  if (https) {
+    tmp = await mkdtemp(join(tmpdir(), 'confidant-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=localhost', '-keyout', join(tmp, 'key.pem'), '-out', join(tmp, 'cert.pem')], { stdio: 'ignore' });
+    server = createHttpsServer({ key: await readFile(join(tmp, 'key.pem')), cert: await readFile(join(tmp, 'cert.pem')) }, handler);
+  } else server = createServer(handler);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = server.address().port;
+  return {
+    port, posts, url: `${https ? 'https' : 'http'}://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections?.();
+      await new Promise((r) => server.close(r));
+      if (tmp) await rm(tmp, { recursive: true, force: true });
+    },
+  };
 }

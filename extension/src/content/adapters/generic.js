@@ -1,0 +1,99 @@
+// generic.js — the generic adapter: any page the user enables (for now: only
+// where the manifest injects it, which the shipped build never does; the test
+// build enables it on the fixture host). The composer is the textarea or
+// contenteditable the user last typed in; the request is any JSON POST whose
+// top-level prompt field equals the submitted text.
+(() => {
+  const COMPOSER = 'textarea, [contenteditable=""], [contenteditable="true"], [contenteditable="plaintext-only"]';
+  const SEND_BUTTON = 'button, [role="button"], input[type="submit"]';
+  const MESSAGE = '[data-chat-role]';                   // pages that mark their turns; others capture user turns only
+  const ROLE_ATTR = 'data-chat-role';
+  const PROMPT_FIELDS = ['prompt', 'message', 'query', 'text', 'input', 'content'];
+  const ROLES = ['user', 'assistant'];
+
+  const last = new WeakMap();                           // doc → the composer last typed in
+  const isComposer = (el) => !!el && el.nodeType === 1 && el.matches(COMPOSER);
+  const composer = (doc) => {
+    const el = last.get(doc);
+    if (el && el.isConnected) return el;
+    return doc.activeElement && isComposer(doc.activeElement) ? doc.activeElement : doc.querySelector(COMPOSER);
+  };
+  const textOf = (el) => (!el ? '' : (el.tagName === 'TEXTAREA' ? el.value : (el.innerText ?? el.textContent ?? ''))).replace(/\u00a0/g, ' ').trim();
+
+  function parse(body) {
+    if (typeof body !== 'string') return null;
+    let data;
+    try { data = JSON.parse(body); } catch { return null; }
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
+    const field = PROMPT_FIELDS.find((f) => typeof data[f] === 'string' && data[f]);
+    return field ? { data, field } : null;
+  }
+
+  const adapter = {
+    id: 'generic',
+    matches(url) {
+      try { return ['http:', 'https:'].includes(new URL(url).protocol); } catch { return false; }
+    },
+    composerText: (doc) => textOf(composer(doc)),
+    onSubmit(doc, cb) {
+      const input = (e) => { const el = e.target?.closest?.(COMPOSER); if (e.isTrusted && el) last.set(doc, el); };
+      const fire = () => { const t = textOf(composer(doc)); if (t) cb(t); };
+      const click = (e) => {
+        if (!e.isTrusted) return;
+        const button = e.target?.closest?.(SEND_BUTTON);
+        const c = composer(doc);
+        if (!button || !c) return;
+        const scope = c.closest('form') ?? c.parentElement;
+        if (scope && scope.contains(button)) fire();
+      };
+      const key = (e) => {
+        if (!e.isTrusted || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
+        const el = e.target?.closest?.(COMPOSER);
+        if (el) { last.set(doc, el); fire(); }
+      };
+      doc.addEventListener('input', input, true);
+      doc.addEventListener('click', click, true);
+      doc.addEventListener('keydown', key, true);
+      return () => {
+        doc.removeEventListener('input', input, true);
+        doc.removeEventListener('click', click, true);
+        doc.removeEventListener('keydown', key, true);
+      };
+    },
+    messages(doc) {
+      return Array.from(doc.querySelectorAll(MESSAGE))
+        .map((el) => ({ role: el.getAttribute(ROLE_ATTR), text: textOf(el) }))
+        .filter((m) => ROLES.includes(m.role));
+    },
+    requestPrompt(url, body) {
+      const p = parse(body);
+      return p ? p.data[p.field] : null;
+    },
+    rewriteRequest(url, body, block) {
+      const p = parse(body);
+      if (!p || typeof block !== 'string' || !block) return null;
+      p.data[p.field] = block + '\n\n' + p.data[p.field];
+      return JSON.stringify(p.data);
+    },
+    insertIntoComposer(doc, text) {
+      const el = composer(doc);
+      if (!el) return false;
+      el.focus();
+      if (el.tagName === 'TEXTAREA') el.setSelectionRange(0, 0);
+      else {
+        const range = doc.createRange();
+        range.selectNodeContents(el);
+        range.collapse(true);
+        doc.getSelection().removeAllRanges();
+        doc.getSelection().addRange(range);
+      }
+      return doc.execCommand('insertText', false, text + '\n\n');
+    },
+    selfTest(doc) {
+      const problems = [];
+      if (!doc.querySelector(COMPOSER)) problems.push('no textarea or contenteditable composer');
+      return { ok: problems.length === 0, problems };
+    },
+  };
+  ((globalThis.__confidant ??= {}).adapterDefs ??= {}).generic = adapter;
+})();

@@ -1,0 +1,77 @@
+// page.js — MAIN world, document_start. Holds no memories, no adapters and no
+// capabilities: it wraps fetch (fetch(url, init) and fetch(Request)) and
+// XMLHttpRequest.send, and hands each outgoing POST with a text body to the
+// isolated world (inject.js) over the nonce-bound window channel. The answer is
+// null (send the request untouched) or the body with the context block
+// prepended, given only for the prompt the user just submitted. Before the
+// channel is open, or when no answer comes within ANSWER_MS, the request goes
+// out untouched.
+(() => {
+  const GUARD = Symbol.for('confidant.page');
+  if (window[GUARD]) return;
+  Object.defineProperty(window, GUARD, { value: true });
+  const ANSWER_MS = 400;                                 // the isolated world waits ≤ 300 ms for a block
+  const MAX_BODY = 1 << 20;
+
+  let nonce = null;
+  const answers = new Map();                             // id → resolve
+  window.addEventListener('message', (e) => {
+    const d = e.data;
+    if (e.source !== window || !d || typeof d !== 'object' || typeof d.nonce !== 'string') return;
+    if (d.confidant === 'hello') { if (nonce === null) nonce = d.nonce; return; }
+    if (d.confidant !== 'response' || d.nonce !== nonce || !answers.has(d.id)) return;
+    answers.get(d.id)(typeof d.body === 'string' ? d.body : null);
+  });
+
+  const absolute = (u) => { try { return new URL(u, location.href).href; } catch { return null; } };
+  const wanted = (method, url, body) => nonce !== null && method === 'POST' && url && typeof body === 'string' && body.length <= MAX_BODY;
+
+  // ask resolves to the rewritten body or null.
+  function ask(url, body) {
+    const id = Math.random().toString(36).slice(2) + Date.now().toString(36);
+    return new Promise((resolve) => {
+      const done = (v) => { answers.delete(id); clearTimeout(timer); resolve(v); };
+      const timer = setTimeout(() => done(null), ANSWER_MS);
+      answers.set(id, done);
+      window.postMessage({ confidant: 'request', nonce, id, url, body }, '*');
+    });
+  }
+
+  const nativeFetch = window.fetch;
+  const NativeRequest = window.Request;
+  window.fetch = function fetch(input, init) {
+    try {
+      if (input instanceof NativeRequest) {
+        const method = String(init?.method ?? input.method).toUpperCase();
+        if (!wanted(method, input.url, '')) return nativeFetch.call(this, input, init);
+        return (async () => {
+          let body;
+          try { body = init && 'body' in init ? init.body : await input.clone().text(); } catch { body = null; }
+          const next = wanted(method, input.url, body) ? await ask(input.url, body) : null;
+          if (next === null) return nativeFetch.call(this, input, init);
+          return nativeFetch.call(this, new NativeRequest(input, { ...init, body: next }));
+        })();
+      }
+      const method = String(init?.method ?? 'GET').toUpperCase();
+      const url = absolute(input instanceof URL ? input.href : String(input));
+      if (!wanted(method, url, init?.body)) return nativeFetch.call(this, input, init);
+      return ask(url, init.body).then((next) => nativeFetch.call(this, input, next === null ? init : { ...init, body: next }));
+    } catch {
+      return nativeFetch.call(this, input, init);
+    }
+  };
+
+  const XHR = window.XMLHttpRequest.prototype;
+  const nativeOpen = XHR.open, nativeSend = XHR.send;
+  const opened = new WeakMap();
+  XHR.open = function open(method, url, ...rest) {
+    opened.set(this, { method: String(method).toUpperCase(), url: absolute(String(url)) });
+    return nativeOpen.call(this, method, url, ...rest);
+  };
+  XHR.send = function send(body) {
+    const o = opened.get(this);
+    if (!o || !wanted(o.method, o.url, body)) return nativeSend.call(this, body);
+    ask(o.url, body).then((next) => nativeSend.call(this, next === null ? body : next));
+    return undefined;
+  };
+})();

@@ -1,0 +1,105 @@
+// Meta-test: every registered adapter implements the interface, has a fixture
+// dir (test/fixtures/sites/<id>/index.html) and a selfTest that passes on it
+// in Chromium; the shipped manifest loads every adapter file before index.js.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, readdir, access } from 'node:fs/promises';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import { launch, serveSite, BUILT } from './helpers.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SRC = join(here, '..', 'src', 'content', 'adapters');
+const METHODS = ['matches', 'composerText', 'onSubmit', 'messages', 'requestPrompt', 'rewriteRequest', 'insertIntoComposer', 'selfTest'];
+
+async function adapterFiles() {
+  const files = (await readdir(SRC)).filter((f) => f.endsWith('.js') && f !== 'index.js').sort();
+  return [...files, 'index.js'];
+}
+
+async function registry() {
+  const context = vm.createContext({ URL });
+  for (const f of await adapterFiles()) vm.runInContext(await readFile(join(SRC, f), 'utf8'), context, { filename: f });
+  return context.__confidant.registry;
+}
+
+test('every registered adapter implements the interface and every adapter file is registered', async () => {
+  const reg = await registry();
+  assert.deepEqual(reg.adapters.map((a) => a.id), reg.ids, 'every registered id has an adapter file');
+  assert.deepEqual([...reg.ids].sort(), (await adapterFiles()).filter((f) => f !== 'index.js').map((f) => f.replace(/\.js$/, '')).sort(), 'one file per adapter, all registered');
+  for (const a of reg.adapters) for (const m of METHODS) assert.equal(typeof a[m], 'function', `${a.id}.${m}`);
+  assert.equal(reg.ids.at(-1), 'generic', 'generic is last (it matches any page it runs on)');
+  assert.equal(reg.forUrl('https://chatgpt.com/c/abc').id, 'chatgpt');
+  assert.equal(reg.forUrl('https://chat.openai.com/').id, 'chatgpt');
+  assert.equal(reg.forUrl('https://example.org/').id, 'generic');
+  assert.equal(reg.strip('[confidant:memory]\n- a\n[/confidant:memory]\n\nhello [confidant:memory] x'), 'hello');
+});
+
+test('adapters check the request shape: a different shape is left alone', async () => {
+  const reg = await registry();
+  const chatgpt = reg.adapters.find((a) => a.id === 'chatgpt');
+  const url = 'https://chatgpt.com/backend-api/f/conversation';
+  const good = JSON.stringify({ action: 'next', messages: [{ author: { role: 'user' }, content: { content_type: 'text', parts: ['hi'] } }] });
+  assert.equal(chatgpt.requestPrompt(url, good), 'hi');
+  assert.equal(JSON.parse(chatgpt.rewriteRequest(url, good, 'B')).messages[0].content.parts[0], 'B\n\nhi');
+  for (const [u, b] of [
+    ['https://chatgpt.com/backend-api/f/conversation/prepare', good],
+    ['https://evil.example/backend-api/f/conversation', good],
+    [url, JSON.stringify({ action: 'next', messages: [{ author: { role: 'user' }, content: { parts: [{ image: 1 }] } }] })],
+    [url, JSON.stringify({ action: 'next', messages: [{ author: { role: 'assistant' }, content: { parts: ['hi'] } }] })],
+    [url, JSON.stringify({ messages: [] })],
+    [url, 'not json'],
+  ]) {
+    assert.equal(chatgpt.requestPrompt(u, b), null, `${u} ${b}`);
+    assert.equal(chatgpt.rewriteRequest(u, b, 'B'), null, `${u} ${b}`);
+  }
+  const generic = reg.adapters.find((a) => a.id === 'generic');
+  assert.equal(generic.requestPrompt('http://x/api', '{"prompt":"hi"}'), 'hi');
+  assert.equal(generic.rewriteRequest('http://x/api', '[1,2]', 'B'), null);
+  assert.equal(generic.rewriteRequest('http://x/api', 'a=b', 'B'), null);
+});
+
+test('every registered adapter has fixtures and its selfTest passes on them (Chromium)', async (t) => {
+  const reg = await registry();
+  const browser = await launch();
+  t.after(() => browser.close());
+  const sources = [];
+  for (const f of await adapterFiles()) sources.push(await readFile(join(SRC, f), 'utf8'));
+  for (const id of reg.ids) {
+    await access(join(here, 'fixtures', 'sites', id, 'index.html'));
+    const server = await serveSite(id);
+    try {
+      const page = await browser.ctx.newPage();
+      await page.goto(server.url + '/');
+      for (const content of sources) await page.addScriptTag({ content });
+      const result = await page.evaluate((id) => globalThis.__confidant.registry.adapters.find((a) => a.id === id).selfTest(document), id);
+      assert.deepEqual(result, { ok: true, problems: [] }, `${id}: ${JSON.stringify(result)}`);
+      // And it reports a broken page.
+      await page.setContent('<!doctype html><p>nothing here</p>');
+      for (const content of sources) await page.addScriptTag({ content });
+      const broken = await page.evaluate((id) => globalThis.__confidant.registry.adapters.find((a) => a.id === id).selfTest(document), id);
+      assert.equal(broken.ok, false, `${id} notices a page without its composer`);
+      await page.close();
+    } finally { await server.close(); }
+  }
+});
+
+test('the shipped manifest runs the adapters before the bootstrap, the page script in the MAIN world, only on chat sites', async () => {
+  const m = JSON.parse(await readFile(join(BUILT, 'manifest.json'), 'utf8'));
+  const files = (await adapterFiles()).map((f) => 'content/adapters/' + f);
+  const [isolated, main] = m.content_scripts;
+  for (const f of files) assert.ok(isolated.js.includes(f), `${f} is loaded`);
+  const at = (f) => isolated.js.indexOf(f);
+  for (const f of files) if (!f.endsWith('index.js')) assert.ok(at(f) < at('content/adapters/index.js'), `${f} before the registry`);
+  assert.deepEqual(isolated.js.slice(at('content/adapters/index.js')), ['content/adapters/index.js', 'content/capture.js', 'content/inject.js', 'content/content.js']);
+  assert.equal(isolated.world, undefined);
+  assert.deepEqual(main.js, ['content/page.js']);
+  assert.equal(main.world, 'MAIN');
+  for (const e of m.content_scripts) {
+    assert.deepEqual(e.matches, ['https://chatgpt.com/*', 'https://chat.openai.com/*']);
+    assert.equal(e.all_frames, undefined, 'top frame only');
+    assert.equal(e.run_at, 'document_start');
+  }
+  assert.equal(m.host_permissions, undefined, 'no host permissions');
+});

@@ -1,0 +1,115 @@
+// Site adapters end to end in real Chromium against local fixture sites:
+// a typed prompt is captured; a later prompt that needs it gets the block in
+// the request the fixture server receives; an unrelated prompt gets nothing;
+// the injected block is never learned back; a request the user did not submit
+// (the page calling fetch / XHR itself) gets nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openManager, op, serveSite } from './helpers.mjs';
+
+const FACT = 'I adopted a greyhound named Comet';
+const NEEDS = 'what should I feed Comet?';
+const UNRELATED = 'explain TCP congestion control';
+const MARKER = '[confidant:memory]';
+
+const SITES = {
+  chatgpt: {
+    https: true,
+    launch: (server) => ({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` }),
+    url: () => 'https://chatgpt.com/',
+    composer: '#prompt-textarea',
+    send: '#composer-submit-button',
+    prompt: (body) => JSON.parse(body).messages.at(-1).content.parts[0],
+    endpoint: '/backend-api/f/conversation',
+    forge: (text) => ({
+      action: 'next', parent_message_id: 'client-created-root', model: 'auto',
+      messages: [{ id: 'forged', author: { role: 'user' }, content: { content_type: 'text', parts: [text] } }],
+    }),
+  },
+  generic: {
+    https: false,
+    launch: () => ({ siteMatches: ['http://127.0.0.1/*'] }),
+    url: (server) => server.url + '/',
+    composer: '#box',
+    send: 'button[type=submit]',
+    prompt: (body) => JSON.parse(body).prompt,
+    endpoint: '/api/chat',
+    forge: (text) => ({ prompt: text, stream: false }),
+  },
+};
+
+async function waitFor(fn, what, timeout = 10000) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error('timed out waiting for ' + what);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+for (const [site, s] of Object.entries(SITES)) {
+  test(`${site}: capture, injection into the request, nothing for unrelated or forged requests, no learning back`, async (t) => {
+    const server = await serveSite(site, { https: s.https });
+    const browser = await launch(s.launch(server));
+    t.after(async () => { await browser.close(); await server.close(); });
+    const manager = await openManager(browser);
+    const page = await browser.ctx.newPage();
+    await page.goto(s.url(server));
+    await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
+
+    const prompts = () => server.posts.filter((p) => p.path === s.endpoint).map((p) => s.prompt(p.body));
+    const submit = async (text, how) => {
+      const n = prompts().length;
+      await page.click(s.composer);
+      await page.keyboard.type(text);
+      if (how === 'click') await page.click(s.send); else await page.keyboard.press('Enter');
+      await waitFor(() => prompts().length > n, `request for ${JSON.stringify(text)}`);
+      return prompts()[n];
+    };
+    const stored = async (text, role) => (await op(manager, { op: 'recall', text, k: 50, ...(role && { role }) })).hits ?? [];
+
+    // 1. A typed prompt is captured (the manager sees the turn).
+    assert.equal(await submit(FACT, 'click'), FACT, 'nothing to inject yet: the request is untouched');
+    await waitFor(async () => (await stored('greyhound Comet')).some((h) => h.role === 'user' && h.text === FACT), 'the captured turn');
+
+    // 2. A later prompt that needs it gets the block, in the request the server received.
+    const sent = await submit(NEEDS, 'enter');
+    assert.ok(sent.startsWith(MARKER), `block prepended: ${JSON.stringify(sent)}`);
+    assert.match(sent, /greyhound/);
+    assert.ok(sent.endsWith('\n\n' + NEEDS), `the prompt follows the block: ${JSON.stringify(sent)}`);
+
+    // 3. An unrelated prompt gets nothing.
+    assert.equal(await submit(UNRELATED, 'click'), UNRELATED);
+
+    // 4. The page sending a prompt itself (no trusted submit) gets nothing: fetch(url, init), fetch(Request), XHR.
+    const body = JSON.stringify(s.forge(NEEDS));
+    const before = prompts().length;
+    await page.evaluate(async ({ endpoint, body }) => {
+      await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      await fetch(new Request(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+      await new Promise((resolve) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('POST', endpoint);
+        xhr.onloadend = resolve;
+        xhr.send(body);
+      });
+    }, { endpoint: s.endpoint, body });
+    await waitFor(() => prompts().length === before + 3, 'the forged requests');
+    assert.deepEqual(prompts().slice(before), [NEEDS, NEEDS, NEEDS], 'forged requests are passed through untouched');
+
+    // 5. Nothing injected is learned back: user turns are what was typed; the
+    //    assistant replies (which echo the injected block) are stored stripped.
+    const replies = await waitFor(async () => {
+      const h = await stored('Comet greyhound feed canned reply said', 'assistant');
+      return h.some((x) => x.text.includes(NEEDS)) ? h : null;
+    }, 'the captured assistant reply');
+    const hits = [...replies, ...await stored('Comet greyhound feed TCP congestion', 'user')];
+    for (const h of hits) assert.ok(!h.text.includes('confidant:memory'), `no marker text stored: ${JSON.stringify(h.text)}`);
+    const users = hits.filter((h) => h.role === 'user').map((h) => h.text);
+    assert.ok(users.includes(FACT), JSON.stringify(users));
+    for (const u of users) assert.ok([FACT, NEEDS, UNRELATED].includes(u), `a stored user turn is a typed prompt, as typed: ${JSON.stringify(u)}`);
+    const reply = hits.find((x) => x.role === 'assistant' && x.text.includes(NEEDS));
+    assert.ok(!reply.text.includes('greyhound'), `the echoed block is stripped from the reply: ${JSON.stringify(reply.text)}`);
+  });
+}
