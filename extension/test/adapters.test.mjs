@@ -75,6 +75,17 @@ test('every registered adapter has fixtures and its selfTest passes on them (Chr
       for (const content of sources) await page.addScriptTag({ content });
       const result = await page.evaluate((id) => globalThis.__confidant.registry.adapters.find((a) => a.id === id).selfTest(document), id);
       assert.deepEqual(result, { ok: true, problems: [] }, `${id}: ${JSON.stringify(result)}`);
+      // insertIntoComposer goes through the editor's input path: the page sees an input event.
+      const inserted = await page.evaluate((id) => {
+        const a = globalThis.__confidant.registry.adapters.find((x) => x.id === id);
+        let inputs = 0;
+        document.addEventListener('input', () => inputs++, true);
+        a.insertIntoComposer(document, '<b>[confidant:memory] x [/confidant:memory]</b>');
+        return { text: a.composerText(document), inputs, bold: document.querySelectorAll('b').length };
+      }, id);
+      assert.equal(inserted.text, '<b>[confidant:memory] x [/confidant:memory]</b>', `${id}: inserted as text`);
+      assert.ok(inserted.inputs > 0, `${id}: the editor saw input`);
+      assert.equal(inserted.bold, 0, `${id}: never parsed as HTML`);
       // And it reports a broken page.
       await page.setContent('<!doctype html><p>nothing here</p>');
       for (const content of sources) await page.addScriptTag({ content });

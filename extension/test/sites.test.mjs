@@ -2,7 +2,8 @@
 // a typed prompt is captured; a later prompt that needs it gets the block in
 // the request the fixture server receives; an unrelated prompt gets nothing;
 // the injected block is never learned back; a request the user did not submit
-// (the page calling fetch / XHR itself) gets nothing.
+// (the page calling fetch / XHR itself, or clicking send with synthetic
+// events) gets nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openManager, op, serveSite } from './helpers.mjs';
@@ -20,6 +21,14 @@ const SITES = {
     composer: '#prompt-textarea',
     send: '#composer-submit-button',
     prompt: (body) => JSON.parse(body).messages.at(-1).content.parts[0],
+    // The page "submits" by itself: untrusted input and click events.
+    untrustedSubmit: (text) => {
+      const editor = document.getElementById('prompt-textarea');
+      editor.innerHTML = '<p></p>';
+      editor.firstChild.textContent = text;
+      editor.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      document.getElementById('composer-submit-button').click();
+    },
     endpoint: '/backend-api/f/conversation',
     forge: (text) => ({
       action: 'next', parent_message_id: 'client-created-root', model: 'auto',
@@ -33,6 +42,10 @@ const SITES = {
     composer: '#box',
     send: 'button[type=submit]',
     prompt: (body) => JSON.parse(body).prompt,
+    untrustedSubmit: (text) => {
+      document.getElementById('box').value = text;
+      document.querySelector('button[type=submit]').click();
+    },
     endpoint: '/api/chat',
     forge: (text) => ({ prompt: text, stream: false }),
   },
@@ -97,6 +110,12 @@ for (const [site, s] of Object.entries(SITES)) {
     }, { endpoint: s.endpoint, body });
     await waitFor(() => prompts().length === before + 3, 'the forged requests');
     assert.deepEqual(prompts().slice(before), [NEEDS, NEEDS, NEEDS], 'forged requests are passed through untouched');
+
+    // 4b. The page submitting through its own UI with synthetic (untrusted) events gets nothing either.
+    const n = prompts().length;
+    await page.evaluate(s.untrustedSubmit, NEEDS);
+    await waitFor(() => prompts().length > n, 'the untrusted submit');
+    assert.equal(prompts()[n], NEEDS, 'an untrusted click is not a submit');
 
     // 5. Nothing injected is learned back: user turns are what was typed; the
     //    assistant replies (which echo the injected block) are stored stripped.
