@@ -62,16 +62,26 @@
   };
 
   const XHR = window.XMLHttpRequest.prototype;
-  const nativeOpen = XHR.open, nativeSend = XHR.send;
+  const nativeOpen = XHR.open, nativeSend = XHR.send, nativeAbort = XHR.abort;
   const opened = new WeakMap();
   XHR.open = function open(method, url, ...rest) {
-    opened.set(this, { method: String(method).toUpperCase(), url: absolute(String(url)) });
+    // A synchronous XHR (async === false) cannot be delayed: it is never touched.
+    const sync = rest.length > 0 && !rest[0];
+    opened.set(this, { method: String(method).toUpperCase(), url: absolute(String(url)), sync });
     return nativeOpen.call(this, method, url, ...rest);
+  };
+  XHR.abort = function abort() {
+    const o = opened.get(this);
+    if (o) o.aborted = true;
+    return nativeAbort.call(this);
   };
   XHR.send = function send(body) {
     const o = opened.get(this);
-    if (!o || !wanted(o.method, o.url, body)) return nativeSend.call(this, body);
-    ask(o.url, body).then((next) => nativeSend.call(this, next === null ? body : next));
+    if (!o || o.sync || !wanted(o.method, o.url, body)) return nativeSend.call(this, body);
+    ask(o.url, body).then((next) => {
+      if (o.aborted || opened.get(this) !== o) return;   // aborted or reopened meanwhile
+      try { nativeSend.call(this, next === null ? body : next); } catch {}
+    });
     return undefined;
   };
 })();
