@@ -132,3 +132,35 @@ for (const [site, s] of Object.entries(SITES)) {
     assert.ok(!reply.text.includes('greyhound'), `the echoed block is stripped from the reply: ${JSON.stringify(reply.text)}`);
   });
 }
+
+test('chatgpt: added latency to sending a prompt (trusted submit → request leaves the page)', async (t) => {
+  const server = await serveSite('chatgpt', { https: true });
+  const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
+  t.after(async () => { await browser.close(); await server.close(); });
+  const manager = await openManager(browser);
+  await op(manager, { op: 'ingest', turns: [{ id: 'comet', session: 'pets', role: 'user', text: FACT, time: '2024-03-01T09:00:00Z' }] });
+  const page = await browser.ctx.newPage();
+  await page.goto('https://chatgpt.com/');
+  await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
+  const N = 20;
+  for (let i = 0; i < N; i++) {
+    const n = server.posts.length;
+    await page.click('#prompt-textarea');
+    await page.keyboard.type(i % 2 ? `${UNRELATED} ${i}` : `${NEEDS} (${i})`);
+    await page.keyboard.press('Enter');
+    await waitFor(() => server.posts.length > n, 'request ' + i);
+  }
+  // (Later unrelated prompts may rightly get earlier unrelated turns: only the relevant ones are checked.)
+  const relevant = server.posts.map((p) => JSON.parse(p.body).messages[0].content.parts[0]).filter((p) => p.includes(NEEDS));
+  assert.equal(relevant.length, N / 2);
+  for (const p of relevant) assert.ok(p.startsWith('[confidant:memory]'), 'every relevant prompt got its block');
+  const delays = await page.evaluate(() => {
+    const starts = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/backend-api/f/conversation')).map((e) => e.startTime);
+    return window.fixtureSentAt.map((t0, i) => starts[i] - t0);
+  });
+  assert.equal(delays.length, N);
+  delays.sort((a, b) => a - b);
+  const p95 = delays[Math.ceil(0.95 * N) - 1];
+  t.diagnostic(`added latency: median ${delays[N / 2].toFixed(1)} ms, p95 ${p95.toFixed(1)} ms over ${N} prompts (target ≤ 30 ms p95)`);
+  assert.ok(p95 < 300, `p95 ${p95} ms stays under the 300 ms wait`);
+});
