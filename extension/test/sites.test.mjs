@@ -133,6 +133,24 @@ for (const [site, s] of Object.entries(SITES)) {
   });
 }
 
+test('chatgpt: history the site renders after load is not captured; replies after a submit are', async (t) => {
+  const server = await serveSite('chatgpt', { https: true });
+  const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
+  t.after(async () => { await browser.close(); await server.close(); });
+  const manager = await openManager(browser);
+  const page = await browser.ctx.newPage();
+  await page.goto('https://chatgpt.com/c/old-conversation');
+  await page.waitForSelector('[data-message-author-role="assistant"]');
+  await new Promise((r) => setTimeout(r, 1500));       // longer than the reply settle time
+  await page.click('#prompt-textarea');
+  await page.keyboard.type(FACT);
+  await page.keyboard.press('Enter');
+  const recall = async (text, role) => (await op(manager, { op: 'recall', text, role, k: 50 })).hits ?? [];
+  await waitFor(async () => (await recall('canned reply greyhound Comet', 'assistant')).some((h) => h.text.includes(FACT)), 'the reply to the submit');
+  assert.deepEqual(await recall('kumquats old reply history', 'assistant'), [], 'the history was not captured');
+  assert.deepEqual(await recall('kumquats last year', 'user'), [], 'the history was not captured');
+});
+
 test('chatgpt: added latency to sending a prompt (trusted submit → request leaves the page)', async (t) => {
   const server = await serveSite('chatgpt', { https: true });
   const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });

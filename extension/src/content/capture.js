@@ -1,13 +1,14 @@
 // capture.js — isolated world: sends the user's submitted turns and the
 // site's finished assistant replies to the service worker, Confidant blocks
-// stripped. Replies are finished when the number of assistant messages has
-// grown and the last one's text has not changed for REPLY_SETTLE_MS; then every
-// new one is captured.
+// stripped. After a submit, replies are finished when the number of assistant
+// messages has grown past the count at the submit and the last one's text has
+// not changed for REPLY_SETTLE_MS; then every new one is captured.
 (() => {
   const ns = (globalThis.__confidant ??= {});
   if (ns.capture) return;
   const REPLY_SETTLE_MS = 1000;
   const POLL_MS = 250;
+  const REPLY_TIMEOUT_MS = 120_000;                      // a submit the site never answered stops the watch
   const MAX_CHARS = 20000;                               // under the router's 64 KiB in any encoding
 
   const uid = () => Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10);
@@ -23,22 +24,34 @@
       return send({ kind: 'capture', session, turn: { id: (role === 'user' ? 'u-' : 'a-') + uid(), role, text, time: new Date().toISOString() } });
     };
     const assistants = () => { try { return adapter.messages(document).filter((m) => m.role === 'assistant'); } catch { return []; } };
-    let seen = -1, lastText = null, changedAt = 0;
-    setInterval(() => {
+    // Replies are watched only after a submit in this page: a conversation's
+    // history rendered by the site (at load, or on switching chats) is never
+    // taken for new replies.
+    let waiting = 0, seen = 0, lastText = null, changedAt = 0, timer = null, armedAt = 0;
+    const stop = () => { waiting = 0; clearInterval(timer); timer = null; };
+    const poll = () => {
       const list = assistants();
-      if (seen < 0) { if (document.readyState !== 'loading') seen = list.length; return; }   // history already on the page is not captured
-      if (list.length <= seen) { if (list.length < seen) seen = list.length; return; }
+      if (list.length < seen) seen = list.length;
+      if (list.length === seen) { if (Date.now() - armedAt > REPLY_TIMEOUT_MS) stop(); return; }
       const text = list[list.length - 1].text;
       const now = Date.now();
       if (text !== lastText) { lastText = text; changedAt = now; return; }
-      if (text && now - changedAt >= REPLY_SETTLE_MS) {
-        // Every new reply: those before the last are complete (a later one exists).
-        for (const m of list.slice(seen)) turn('assistant', m.text);
-        seen = list.length;
-        lastText = null;
-      }
-    }, POLL_MS);
-    return { user: (text) => turn('user', text), send };
+      if (!text || now - changedAt < REPLY_SETTLE_MS) return;
+      // Every new reply: those before the last are complete (a later one exists).
+      const fresh = list.slice(seen);
+      for (const m of fresh) turn('assistant', m.text);
+      seen = list.length;
+      lastText = null;
+      waiting = Math.max(0, waiting - fresh.length);
+      if (!waiting) stop();
+    };
+    const submitted = () => {
+      if (!waiting) { seen = assistants().length; lastText = null; }
+      waiting++;
+      armedAt = Date.now();
+      timer ??= setInterval(poll, POLL_MS);
+    };
+    return { user: (text) => turn('user', text), submitted, send };
   }
 
   ns.capture = { start, send };

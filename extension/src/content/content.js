@@ -14,6 +14,7 @@
   adapter.onSubmit(document, (raw) => {
     const text = strip(raw);
     if (!text) return;
+    capture.submitted();
     // Context first (the request is waiting for it), then learn the turn, so
     // that a prompt's context never contains the prompt itself.
     ns.inject.submitted(text, capture.send).finally(() => capture.user(text));
