@@ -151,6 +151,29 @@ test('chatgpt: history the site renders after load is not captured; replies afte
   assert.deepEqual(await recall('kumquats last year', 'user'), [], 'the history was not captured');
 });
 
+test('chatgpt: a request sent as fetch(Request) is rewritten; a body of another shape is left alone', async (t) => {
+  const server = await serveSite('chatgpt', { https: true });
+  const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
+  t.after(async () => { await browser.close(); await server.close(); });
+  const manager = await openManager(browser);
+  await op(manager, { op: 'ingest', turns: [{ id: 'comet', session: 'pets', role: 'user', text: FACT, time: '2024-03-01T09:00:00Z' }] });
+  const page = await browser.ctx.newPage();
+  const send = async (query) => {
+    await page.goto('https://chatgpt.com/' + query);
+    await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
+    const n = server.posts.length;
+    await page.click('#prompt-textarea');
+    await page.keyboard.type(NEEDS);
+    await page.click('#composer-submit-button');
+    await waitFor(() => server.posts.length > n, 'the request');
+    return JSON.parse(server.posts[n].body);
+  };
+  const viaRequest = await send('?fetch=request');
+  assert.match(viaRequest.messages[0].content.parts[0], /^\[confidant:memory\][^]*greyhound[^]*\n\nwhat should I feed Comet\?$/);
+  const changed = await send('?shape=changed');
+  assert.deepEqual(changed, { action: 'next', input: { text: NEEDS }, parent_message_id: 'client-created-root' }, 'untouched');
+});
+
 test('chatgpt: added latency to sending a prompt (trusted submit → request leaves the page)', async (t) => {
   const server = await serveSite('chatgpt', { https: true });
   const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
