@@ -1,5 +1,5 @@
 // Meta-test: every registered adapter implements the interface, has a fixture
-// dir (test/fixtures/sites/<id>/index.html) and a selfTest that passes on it
+// dir (testdata/sites/<id>/index.html) and a selfTest that passes on it
 // in Chromium; the shipped manifest loads every adapter file before index.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,7 +67,7 @@ test('every registered adapter has fixtures and its selfTest passes on them (Chr
   const sources = [];
   for (const f of await adapterFiles()) sources.push(await readFile(join(SRC, f), 'utf8'));
   for (const id of reg.ids) {
-    await access(join(here, 'fixtures', 'sites', id, 'index.html'));
+    await access(join(here, '..', '..', 'testdata', 'sites', id, 'index.html'));
     const server = await serveSite(id);
     try {
       const page = await browser.ctx.newPage();

@@ -112,13 +112,13 @@ export function turn(session, id, text, time, role = 'user') {
 }
 
 /**
- * serveSite serves test/fixtures/sites/<site>/ on 127.0.0.1 (over TLS with a
+ * serveSite serves testdata/sites/<site>/ (at the repository root) on 127.0.0.1 (over TLS with a
  * fresh self-signed certificate when https is set) and records every POST:
  * {path, body}. A POST is answered with {reply} echoing the prompt it carried
  * (so that an injected block, if any, would show up in the reply too).
  */
 export async function serveSite(site, { https = false } = {}) {
-  const root = join(here, 'fixtures', 'sites', site);
+  const root = join(here, '..', '..', 'testdata', 'sites', site);
   const posts = [];
   const handler = async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;

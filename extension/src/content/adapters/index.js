@@ -4,7 +4,7 @@
 // definitions in globalThis.__confidant.adapterDefs.
 //
 // Adapter interface (every field required):
-//   id                                  string, also the fixture dir name (test/fixtures/sites/<id>/)
+//   id                                  string, also the fixture dir name (testdata/sites/<id>/ at the repository root)
 //   matches(url)                        → boolean
 //   composerText(doc)                   → string (the composer's current text)
 //   onSubmit(doc, cb)                   calls cb(text) on a trusted (event.isTrusted) click on send / Enter; → unsubscribe
