@@ -32,6 +32,7 @@ test('every registered adapter implements the interface and every adapter file i
   assert.equal(reg.ids.at(-1), 'generic', 'generic is last (it matches any page it runs on)');
   assert.equal(reg.forUrl('https://chatgpt.com/c/abc').id, 'chatgpt');
   assert.equal(reg.forUrl('https://chat.openai.com/').id, 'chatgpt');
+  assert.equal(reg.forUrl('https://claude.ai/new').id, 'claude');
   assert.equal(reg.forUrl('https://example.org/').id, 'generic');
   assert.equal(reg.strip('[confidant:memory]\n- a\n[/confidant:memory]\n\nhello [confidant:memory] x'), 'hello');
 });
@@ -53,6 +54,24 @@ test('adapters check the request shape: a different shape is left alone', async 
   ]) {
     assert.equal(chatgpt.requestPrompt(u, b), null, `${u} ${b}`);
     assert.equal(chatgpt.rewriteRequest(u, b, 'B'), null, `${u} ${b}`);
+  }
+  const claude = reg.adapters.find((a) => a.id === 'claude');
+  const curl = 'https://claude.ai/api/organizations/org-1/chat_conversations/conv-1/completion';
+  const cgood = JSON.stringify({ prompt: 'hi', timezone: 'UTC', locale: 'en-US', attachments: [], files: [] });
+  assert.equal(claude.requestPrompt(curl, cgood), 'hi');
+  assert.deepEqual(JSON.parse(claude.rewriteRequest(curl, cgood, 'B')), { prompt: 'B\n\nhi', timezone: 'UTC', locale: 'en-US', attachments: [], files: [] });
+  for (const [u, b] of [
+    ['https://claude.ai/api/organizations/org-1/chat_conversations/conv-1/retry_completion', cgood],
+    ['https://claude.ai/api/organizations/org-1/chat_conversations/conv-1', cgood],
+    ['https://evil.example/api/organizations/org-1/chat_conversations/conv-1/completion', cgood],
+    [curl, JSON.stringify({ prompt: { text: 'hi' } })],
+    [curl, JSON.stringify({ prompt: '' })],
+    [curl, JSON.stringify({ text: 'hi' })],
+    [curl, '["hi"]'],
+    [curl, 'not json'],
+  ]) {
+    assert.equal(claude.requestPrompt(u, b), null, `${u} ${b}`);
+    assert.equal(claude.rewriteRequest(u, b, 'B'), null, `${u} ${b}`);
   }
   const generic = reg.adapters.find((a) => a.id === 'generic');
   assert.equal(generic.requestPrompt('http://x/api', '{"prompt":"hi"}'), 'hi');
@@ -108,7 +127,7 @@ test('the shipped manifest runs the adapters before the bootstrap, the page scri
   assert.deepEqual(main.js, ['content/page.js']);
   assert.equal(main.world, 'MAIN');
   for (const e of m.content_scripts) {
-    assert.deepEqual(e.matches, ['https://chatgpt.com/*', 'https://chat.openai.com/*']);
+    assert.deepEqual(e.matches, ['https://chatgpt.com/*', 'https://chat.openai.com/*', 'https://claude.ai/*']);
     assert.equal(e.all_frames, undefined, 'top frame only');
     assert.equal(e.run_at, 'document_start');
   }

@@ -35,6 +35,23 @@ const SITES = {
       messages: [{ id: 'forged', author: { role: 'user' }, content: { content_type: 'text', parts: [text] } }],
     }),
   },
+  claude: {
+    https: true,
+    launch: (server) => ({ hostRules: `MAP claude.ai 127.0.0.1:${server.port}` }),
+    url: () => 'https://claude.ai/',
+    composer: '[data-testid="chat-input"]',
+    send: 'button[aria-label="Send message"]',
+    prompt: (body) => JSON.parse(body).prompt,
+    untrustedSubmit: (text) => {
+      const editor = document.querySelector('[data-testid="chat-input"]');
+      editor.innerHTML = '<p></p>';
+      editor.firstChild.textContent = text;
+      editor.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      document.querySelector('button[aria-label="Send message"]').click();
+    },
+    endpoint: '/api/organizations/3f1c2b9e-0000-4000-8000-00000000a11c/chat_conversations/7d0e6a54-0000-4000-8000-0000000c1a0d/completion',
+    forge: (text) => ({ prompt: text, timezone: 'UTC', locale: 'en-US', attachments: [], files: [] }),
+  },
   generic: {
     https: false,
     launch: () => ({ siteMatches: ['http://127.0.0.1/*'] }),
