@@ -33,6 +33,7 @@ test('every registered adapter implements the interface and every adapter file i
   assert.equal(reg.forUrl('https://chatgpt.com/c/abc').id, 'chatgpt');
   assert.equal(reg.forUrl('https://chat.openai.com/').id, 'chatgpt');
   assert.equal(reg.forUrl('https://claude.ai/new').id, 'claude');
+  assert.equal(reg.forUrl('https://www.perplexity.ai/search/abc').id, 'perplexity');
   assert.equal(reg.forUrl('https://example.org/').id, 'generic');
   assert.equal(reg.strip('[confidant:memory]\n- a\n[/confidant:memory]\n\nhello [confidant:memory] x'), 'hello');
 });
@@ -72,6 +73,24 @@ test('adapters check the request shape: a different shape is left alone', async 
   ]) {
     assert.equal(claude.requestPrompt(u, b), null, `${u} ${b}`);
     assert.equal(claude.rewriteRequest(u, b, 'B'), null, `${u} ${b}`);
+  }
+  const perplexity = reg.adapters.find((a) => a.id === 'perplexity');
+  const purl = 'https://www.perplexity.ai/rest/sse/perplexity_ask';
+  const pgood = JSON.stringify({ params: { mode: 'concise', sources: ['web'], version: '2.18', dsl_query: 'hi' }, query_str: 'hi' });
+  assert.equal(perplexity.requestPrompt(purl, pgood), 'hi');
+  assert.deepEqual(JSON.parse(perplexity.rewriteRequest(purl, pgood, 'B')), { params: { mode: 'concise', sources: ['web'], version: '2.18', dsl_query: 'B\n\nhi' }, query_str: 'B\n\nhi' });
+  for (const [u, b] of [
+    ['https://www.perplexity.ai/rest/sse/perplexity_ask/reconnect', pgood],
+    ['https://evil.example/rest/sse/perplexity_ask', pgood],
+    [purl, JSON.stringify({ query_str: 'hi' })],
+    [purl, JSON.stringify({ query_str: 'hi', params: [] })],
+    [purl, JSON.stringify({ query_str: 'hi', params: { dsl_query: { text: 'hi' } } })],
+    [purl, JSON.stringify({ query_str: '', params: {} })],
+    [purl, JSON.stringify({ prompt: 'hi', params: {} })],
+    [purl, 'not json'],
+  ]) {
+    assert.equal(perplexity.requestPrompt(u, b), null, `${u} ${b}`);
+    assert.equal(perplexity.rewriteRequest(u, b, 'B'), null, `${u} ${b}`);
   }
   const generic = reg.adapters.find((a) => a.id === 'generic');
   assert.equal(generic.requestPrompt('http://x/api', '{"prompt":"hi"}'), 'hi');
@@ -127,7 +146,7 @@ test('the shipped manifest runs the adapters before the bootstrap, the page scri
   assert.deepEqual(main.js, ['content/page.js']);
   assert.equal(main.world, 'MAIN');
   for (const e of m.content_scripts) {
-    assert.deepEqual(e.matches, ['https://chatgpt.com/*', 'https://chat.openai.com/*', 'https://claude.ai/*']);
+    assert.deepEqual(e.matches, ['https://chatgpt.com/*', 'https://chat.openai.com/*', 'https://claude.ai/*', 'https://www.perplexity.ai/*']);
     assert.equal(e.all_frames, undefined, 'top frame only');
     assert.equal(e.run_at, 'document_start');
   }

@@ -52,6 +52,23 @@ const SITES = {
     endpoint: '/api/organizations/3f1c2b9e-0000-4000-8000-00000000a11c/chat_conversations/7d0e6a54-0000-4000-8000-0000000c1a0d/completion',
     forge: (text) => ({ prompt: text, timezone: 'UTC', locale: 'en-US', attachments: [], files: [] }),
   },
+  perplexity: {
+    https: true,
+    launch: (server) => ({ hostRules: `MAP www.perplexity.ai 127.0.0.1:${server.port}` }),
+    url: () => 'https://www.perplexity.ai/',
+    composer: '#ask-input',
+    send: 'button[data-testid="submit-button"]',
+    prompt: (body) => JSON.parse(body).query_str,
+    untrustedSubmit: (text) => {
+      const editor = document.getElementById('ask-input');
+      editor.innerHTML = '<p></p>';
+      editor.firstChild.textContent = text;
+      editor.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      document.querySelector('button[data-testid="submit-button"]').click();
+    },
+    endpoint: '/rest/sse/perplexity_ask',
+    forge: (text) => ({ params: { mode: 'concise', sources: ['web'], version: '2.18', dsl_query: text }, query_str: text }),
+  },
   generic: {
     https: false,
     launch: () => ({ siteMatches: ['http://127.0.0.1/*'] }),

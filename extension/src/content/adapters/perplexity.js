@@ -1,0 +1,97 @@
+// perplexity.js — the Perplexity adapter (www.perplexity.ai). See
+// shared/design/sites.md; every selector and endpoint is a constant here.
+(() => {
+  const HOSTS = ['www.perplexity.ai'];
+  const COMPOSER = 'div#ask-input[contenteditable][data-lexical-editor]';   // Lexical
+  // Structural hook first; the aria-label is localized (English pages only).
+  // The data-testid is not in sites.md: verify against a live page.
+  const SEND_BUTTON = 'button[data-testid="submit-button"], button[aria-label="Submit"]';
+  // Message markup is not in sites.md (unverified): the query heading and the
+  // answer's markdown container. Capture of user turns does not depend on
+  // these (they come from the submit); assistant replies do.
+  const USER_MESSAGE = 'h1[class~="group/query"]';
+  const ASSISTANT_MESSAGE = 'div[id^="markdown-content-"]';
+  const MESSAGE = `${USER_MESSAGE}, ${ASSISTANT_MESSAGE}`;
+  const ASK_PATH = '/rest/sse/perplexity_ask';
+
+  const composer = (doc) => {
+    const el = doc.querySelector(COMPOSER);
+    return el && el.isContentEditable ? el : null;
+  };
+  const textOf = (el) => (el ? (el.innerText ?? el.textContent ?? '') : '').replace(/\u00a0/g, ' ').trim();
+
+  // parse returns the ask request's JSON object when body is of the known shape
+  // ({query_str, params: {...}}, params.dsl_query a string when present), else null.
+  function parse(url, body) {
+    let u;
+    try { u = new URL(url, 'https://www.perplexity.ai/'); } catch { return null; }
+    if (!HOSTS.includes(u.hostname) || u.pathname !== ASK_PATH || typeof body !== 'string') return null;
+    let data;
+    try { data = JSON.parse(body); } catch { return null; }
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
+    if (typeof data.query_str !== 'string' || !data.query_str) return null;
+    const params = data.params;
+    if (!params || typeof params !== 'object' || Array.isArray(params)) return null;
+    if (params.dsl_query !== undefined && typeof params.dsl_query !== 'string') return null;
+    return data;
+  }
+
+  const adapter = {
+    id: 'perplexity',
+    matches(url) {
+      try { return HOSTS.includes(new URL(url).hostname); } catch { return false; }
+    },
+    composerText: (doc) => textOf(composer(doc)),
+    onSubmit(doc, cb) {
+      const fire = () => { const t = textOf(composer(doc)); if (t) cb(t); };
+      const click = (e) => { if (e.isTrusted && e.target?.closest?.(SEND_BUTTON)) fire(); };
+      const key = (e) => {
+        if (!e.isTrusted || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
+        const c = composer(doc);
+        if (c && c.contains(e.target)) fire();
+      };
+      doc.addEventListener('click', click, true);
+      doc.addEventListener('keydown', key, true);
+      return () => { doc.removeEventListener('click', click, true); doc.removeEventListener('keydown', key, true); };
+    },
+    messages(doc) {
+      return Array.from(doc.querySelectorAll(MESSAGE))
+        .filter((el) => !el.parentElement?.closest(MESSAGE))          // outermost only
+        .map((el) => ({ role: el.matches(USER_MESSAGE) ? 'user' : 'assistant', text: textOf(el) }));
+    },
+    requestPrompt(url, body) {
+      const data = parse(url, body);
+      return data ? data.query_str : null;
+    },
+    rewriteRequest(url, body, block) {
+      const data = parse(url, body);
+      if (!data || typeof block !== 'string' || !block) return null;
+      // dsl_query carries the same text: keep the two in step.
+      if (data.params.dsl_query === data.query_str) data.params.dsl_query = block + '\n\n' + data.params.dsl_query;
+      data.query_str = block + '\n\n' + data.query_str;
+      return JSON.stringify(data);
+    },
+    insertIntoComposer(doc, text) {
+      const el = composer(doc);
+      if (!el) return false;
+      el.focus();
+      const sel = doc.getSelection();
+      const range = doc.createRange();
+      range.selectNodeContents(el);
+      range.collapse(true);
+      sel.removeAllRanges();
+      sel.addRange(range);
+      return doc.execCommand('insertText', false, text + '\n\n');
+    },
+    selfTest(doc) {
+      const problems = [];
+      const el = doc.querySelector(COMPOSER);
+      if (!el) problems.push(`composer ${COMPOSER} not found`);
+      else if (!el.isContentEditable) problems.push(`composer ${COMPOSER} is not contenteditable`);
+      const send = doc.querySelector(SEND_BUTTON);
+      if (send && send.tagName !== 'BUTTON') problems.push(`${SEND_BUTTON} is not a button`);
+      return { ok: problems.length === 0, problems };
+    },
+  };
+  ((globalThis.__confidant ??= {}).adapterDefs ??= {}).perplexity = adapter;
+})();
