@@ -34,6 +34,7 @@ test('every registered adapter implements the interface and every adapter file i
   assert.equal(reg.forUrl('https://chat.openai.com/').id, 'chatgpt');
   assert.equal(reg.forUrl('https://claude.ai/new').id, 'claude');
   assert.equal(reg.forUrl('https://www.perplexity.ai/search/abc').id, 'perplexity');
+  assert.equal(reg.forUrl('https://chat.deepseek.com/a/chat/s/abc').id, 'deepseek');
   assert.equal(reg.forUrl('https://example.org/').id, 'generic');
   assert.equal(reg.strip('[confidant:memory]\n- a\n[/confidant:memory]\n\nhello [confidant:memory] x'), 'hello');
 });
@@ -92,6 +93,25 @@ test('adapters check the request shape: a different shape is left alone', async 
     assert.equal(perplexity.requestPrompt(u, b), null, `${u} ${b}`);
     assert.equal(perplexity.rewriteRequest(u, b, 'B'), null, `${u} ${b}`);
   }
+  const deepseek = reg.adapters.find((a) => a.id === 'deepseek');
+  const durl = 'https://chat.deepseek.com/api/v0/chat/completion';
+  const dgood = JSON.stringify({ chat_session_id: 's-1', parent_message_id: null, prompt: 'hi', ref_file_ids: [], thinking_enabled: false, search_enabled: false });
+  assert.equal(deepseek.requestPrompt(durl, dgood), 'hi');
+  assert.deepEqual(JSON.parse(deepseek.rewriteRequest(durl, dgood, 'B')), { chat_session_id: 's-1', parent_message_id: null, prompt: 'B\n\nhi', ref_file_ids: [], thinking_enabled: false, search_enabled: false });
+  for (const [u, b] of [
+    ['https://chat.deepseek.com/api/v0/chat/regenerate', dgood],
+    ['https://chat.deepseek.com/api/v0/chat/completion/extra', dgood],
+    ['https://evil.example/api/v0/chat/completion', dgood],
+    [durl, JSON.stringify({ chat_session_id: 's-1', prompt: '' })],
+    [durl, JSON.stringify({ chat_session_id: 's-1', prompt: ['hi'] })],
+    [durl, JSON.stringify({ chat_session_id: 7, prompt: 'hi' })],
+    [durl, JSON.stringify({ chat_session_id: 's-1', message: 'hi' })],
+    [durl, '["hi"]'],
+    [durl, 'not json'],
+  ]) {
+    assert.equal(deepseek.requestPrompt(u, b), null, `${u} ${b}`);
+    assert.equal(deepseek.rewriteRequest(u, b, 'B'), null, `${u} ${b}`);
+  }
   const generic = reg.adapters.find((a) => a.id === 'generic');
   assert.equal(generic.requestPrompt('http://x/api', '{"prompt":"hi"}'), 'hi');
   assert.equal(generic.rewriteRequest('http://x/api', '[1,2]', 'B'), null);
@@ -146,7 +166,7 @@ test('the shipped manifest runs the adapters before the bootstrap, the page scri
   assert.deepEqual(main.js, ['content/page.js']);
   assert.equal(main.world, 'MAIN');
   for (const e of m.content_scripts) {
-    assert.deepEqual(e.matches, ['https://chatgpt.com/*', 'https://chat.openai.com/*', 'https://claude.ai/*', 'https://www.perplexity.ai/*']);
+    assert.deepEqual(e.matches, ['https://chatgpt.com/*', 'https://chat.openai.com/*', 'https://claude.ai/*', 'https://www.perplexity.ai/*', 'https://chat.deepseek.com/*']);
     assert.equal(e.all_frames, undefined, 'top frame only');
     assert.equal(e.run_at, 'document_start');
   }

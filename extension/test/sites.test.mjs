@@ -69,6 +69,23 @@ const SITES = {
     endpoint: '/rest/sse/perplexity_ask',
     forge: (text) => ({ params: { mode: 'concise', sources: ['web'], version: '2.18', dsl_query: text }, query_str: text }),
   },
+  deepseek: {
+    https: true,
+    launch: (server) => ({ hostRules: `MAP chat.deepseek.com 127.0.0.1:${server.port}` }),
+    url: () => 'https://chat.deepseek.com/',
+    composer: 'textarea',
+    send: '._7436101',
+    prompt: (body) => JSON.parse(body).prompt,
+    // A React textarea: the page sets the value and fires input itself.
+    untrustedSubmit: (text) => {
+      const editor = document.querySelector('textarea');
+      editor.value = text;
+      editor.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      document.querySelector('._7436101').click();
+    },
+    endpoint: '/api/v0/chat/completion',
+    forge: (text) => ({ chat_session_id: 'forged', parent_message_id: null, prompt: text, ref_file_ids: [], thinking_enabled: false, search_enabled: false }),
+  },
   generic: {
     https: false,
     launch: () => ({ siteMatches: ['http://127.0.0.1/*'] }),

@@ -1,0 +1,97 @@
+// deepseek.js — the DeepSeek adapter (chat.deepseek.com). See
+// shared/design/sites.md; every selector and endpoint is a constant here.
+(() => {
+  const HOSTS = ['chat.deepseek.com'];
+  // The composer is a plain textarea. Its placeholder ("Message DeepSeek") is
+  // localized, so it is never a hook: the #chat-input id (older builds) first,
+  // else a textarea with a placeholder (current builds have no id).
+  const COMPOSER_ID = 'textarea#chat-input';
+  const COMPOSER_FALLBACK = 'textarea[placeholder]';
+  // The send button is a div[role="button"] with hashed classes and no
+  // structural hook (not in sites.md): taken as the last [role="button"] in
+  // the smallest ancestor of the composer that holds buttons. Unverified.
+  const BUTTON = '[role="button"], button';
+  // Message markup is not in sites.md (unverified): replies render in
+  // .ds-markdown (the reasoning trace, when shown, in .ds-think-content).
+  // User turns are captured from the submit, not from the page.
+  const ASSISTANT_MESSAGE = '.ds-markdown';
+  const THINKING = '.ds-think-content';
+  const COMPLETION_PATH = '/api/v0/chat/completion';
+
+  const composer = (doc) => doc.querySelector(COMPOSER_ID) ?? doc.querySelector(COMPOSER_FALLBACK);
+  const textOf = (el) => (!el ? '' : (el.tagName === 'TEXTAREA' ? el.value : (el.innerText ?? el.textContent ?? ''))).replace(/\u00a0/g, ' ').trim();
+  const sendButton = (c) => {
+    for (let scope = c?.parentElement; scope; scope = scope.parentElement) {
+      const buttons = scope.querySelectorAll(BUTTON);
+      if (buttons.length) return buttons[buttons.length - 1];
+    }
+    return null;
+  };
+
+  // parse returns the completion request's JSON object when body is of the known shape, else null.
+  function parse(url, body) {
+    let u;
+    try { u = new URL(url, 'https://chat.deepseek.com/'); } catch { return null; }
+    if (!HOSTS.includes(u.hostname) || u.pathname !== COMPLETION_PATH || typeof body !== 'string') return null;
+    let data;
+    try { data = JSON.parse(body); } catch { return null; }
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
+    if (typeof data.prompt !== 'string' || !data.prompt) return null;
+    if (data.chat_session_id !== undefined && typeof data.chat_session_id !== 'string') return null;
+    return data;
+  }
+
+  const adapter = {
+    id: 'deepseek',
+    matches(url) {
+      try { return HOSTS.includes(new URL(url).hostname); } catch { return false; }
+    },
+    composerText: (doc) => textOf(composer(doc)),
+    onSubmit(doc, cb) {
+      const fire = () => { const t = textOf(composer(doc)); if (t) cb(t); };
+      const click = (e) => {
+        if (!e.isTrusted) return;
+        const b = e.target?.closest?.(BUTTON);
+        if (b && b === sendButton(composer(doc))) fire();
+      };
+      const key = (e) => {
+        if (!e.isTrusted || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
+        const c = composer(doc);
+        if (c && c === e.target) fire();
+      };
+      doc.addEventListener('click', click, true);
+      doc.addEventListener('keydown', key, true);
+      return () => { doc.removeEventListener('click', click, true); doc.removeEventListener('keydown', key, true); };
+    },
+    messages(doc) {
+      return Array.from(doc.querySelectorAll(ASSISTANT_MESSAGE))
+        .filter((el) => !el.parentElement?.closest(ASSISTANT_MESSAGE) && !el.closest(THINKING))
+        .map((el) => ({ role: 'assistant', text: textOf(el) }));
+    },
+    requestPrompt(url, body) {
+      const data = parse(url, body);
+      return data ? data.prompt : null;
+    },
+    rewriteRequest(url, body, block) {
+      const data = parse(url, body);
+      if (!data || typeof block !== 'string' || !block) return null;
+      data.prompt = block + '\n\n' + data.prompt;
+      return JSON.stringify(data);
+    },
+    insertIntoComposer(doc, text) {
+      const el = composer(doc);
+      if (!el) return false;
+      el.focus();
+      el.setSelectionRange(0, 0);
+      return doc.execCommand('insertText', false, text + '\n\n');
+    },
+    selfTest(doc) {
+      const problems = [];
+      const el = composer(doc);
+      if (!el) problems.push(`composer ${COMPOSER_ID} / ${COMPOSER_FALLBACK} not found`);
+      else if (!sendButton(el)) problems.push('no send button next to the composer');
+      return { ok: problems.length === 0, problems };
+    },
+  };
+  ((globalThis.__confidant ??= {}).adapterDefs ??= {}).deepseek = adapter;
+})();
