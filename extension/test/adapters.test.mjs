@@ -35,6 +35,7 @@ test('every registered adapter implements the interface and every adapter file i
   assert.equal(reg.forUrl('https://claude.ai/new').id, 'claude');
   assert.equal(reg.forUrl('https://www.perplexity.ai/search/abc').id, 'perplexity');
   assert.equal(reg.forUrl('https://chat.deepseek.com/a/chat/s/abc').id, 'deepseek');
+  assert.equal(reg.forUrl('https://grok.com/chat/abc').id, 'grok');
   assert.equal(reg.forUrl('https://example.org/').id, 'generic');
   assert.equal(reg.strip('[confidant:memory]\n- a\n[/confidant:memory]\n\nhello [confidant:memory] x'), 'hello');
 });
@@ -112,6 +113,28 @@ test('adapters check the request shape: a different shape is left alone', async 
     assert.equal(deepseek.requestPrompt(u, b), null, `${u} ${b}`);
     assert.equal(deepseek.rewriteRequest(u, b, 'B'), null, `${u} ${b}`);
   }
+  const grok = reg.adapters.find((a) => a.id === 'grok');
+  const gnew = 'https://grok.com/rest/app-chat/conversations/new';
+  const gconv = 'https://grok.com/rest/app-chat/conversations/c-1/responses';
+  const ggood = JSON.stringify({ temporary: false, modelName: 'grok-4', message: 'hi', fileAttachments: [], toolOverrides: {} });
+  for (const u of [gnew, gconv]) {
+    assert.equal(grok.requestPrompt(u, ggood), 'hi');
+    assert.deepEqual(JSON.parse(grok.rewriteRequest(u, ggood, 'B')), { temporary: false, modelName: 'grok-4', message: 'B\n\nhi', fileAttachments: [], toolOverrides: {} });
+  }
+  for (const [u, b] of [
+    ['https://grok.com/rest/app-chat/conversations/c-1', ggood],
+    ['https://grok.com/rest/app-chat/conversations/c-1/responses/r-1', ggood],
+    ['https://grok.com/rest/app-chat/conversations/new/extra', ggood],
+    ['https://evil.example/rest/app-chat/conversations/new', ggood],
+    [gnew, JSON.stringify({ message: '' })],
+    [gnew, JSON.stringify({ message: { text: 'hi' } })],
+    [gnew, JSON.stringify({ prompt: 'hi' })],
+    [gnew, '["hi"]'],
+    [gnew, 'not json'],
+  ]) {
+    assert.equal(grok.requestPrompt(u, b), null, `${u} ${b}`);
+    assert.equal(grok.rewriteRequest(u, b, 'B'), null, `${u} ${b}`);
+  }
   const generic = reg.adapters.find((a) => a.id === 'generic');
   assert.equal(generic.requestPrompt('http://x/api', '{"prompt":"hi"}'), 'hi');
   assert.equal(generic.rewriteRequest('http://x/api', '[1,2]', 'B'), null);
@@ -166,7 +189,7 @@ test('the shipped manifest runs the adapters before the bootstrap, the page scri
   assert.deepEqual(main.js, ['content/page.js']);
   assert.equal(main.world, 'MAIN');
   for (const e of m.content_scripts) {
-    assert.deepEqual(e.matches, ['https://chatgpt.com/*', 'https://chat.openai.com/*', 'https://claude.ai/*', 'https://www.perplexity.ai/*', 'https://chat.deepseek.com/*']);
+    assert.deepEqual(e.matches, ['https://chatgpt.com/*', 'https://chat.openai.com/*', 'https://claude.ai/*', 'https://www.perplexity.ai/*', 'https://chat.deepseek.com/*', 'https://grok.com/*']);
     assert.equal(e.all_frames, undefined, 'top frame only');
     assert.equal(e.run_at, 'document_start');
   }

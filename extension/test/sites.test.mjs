@@ -86,6 +86,25 @@ const SITES = {
     endpoint: '/api/v0/chat/completion',
     forge: (text) => ({ chat_session_id: 'forged', parent_message_id: null, prompt: text, ref_file_ids: [], thinking_enabled: false, search_enabled: false }),
   },
+  grok: {
+    https: true,
+    launch: (server) => ({ hostRules: `MAP grok.com 127.0.0.1:${server.port}` }),
+    url: () => 'https://grok.com/',
+    composer: 'div.ProseMirror[role="textbox"]',
+    send: 'button[data-testid="chat-submit"]',
+    prompt: (body) => JSON.parse(body).message,
+    untrustedSubmit: (text) => {
+      const editor = document.querySelector('div.ProseMirror[role="textbox"]');
+      editor.innerHTML = '<p></p>';
+      editor.firstChild.textContent = text;
+      editor.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      document.querySelector('button[data-testid="chat-submit"]').click();
+    },
+    endpoint: '/rest/app-chat/conversations/new',
+    // The first prompt starts a conversation; later ones go to its /responses.
+    paths: ['/rest/app-chat/conversations/new', '/rest/app-chat/conversations/9a2e4c10-0000-4000-8000-000000000a0c/responses'],
+    forge: (text) => ({ temporary: false, modelName: 'grok-4', message: text, fileAttachments: [], imageAttachments: [], toolOverrides: {} }),
+  },
   generic: {
     https: false,
     launch: () => ({ siteMatches: ['http://127.0.0.1/*'] }),
@@ -122,7 +141,7 @@ for (const [site, s] of Object.entries(SITES)) {
     await page.goto(s.url(server));
     await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
 
-    const prompts = () => server.posts.filter((p) => p.path === s.endpoint).map((p) => s.prompt(p.body));
+    const prompts = () => server.posts.filter((p) => (s.paths ?? [s.endpoint]).includes(p.path)).map((p) => s.prompt(p.body));
     const submit = async (text, how) => {
       const n = prompts().length;
       await page.click(s.composer);

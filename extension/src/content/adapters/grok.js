@@ -1,0 +1,96 @@
+// grok.js — the Grok adapter (grok.com). See shared/design/sites.md; every
+// selector and endpoint is a constant here.
+(() => {
+  const HOSTS = ['grok.com'];
+  // tiptap; a hidden textarea also exists and is not the composer.
+  const COMPOSER = 'div[contenteditable="true"].ProseMirror[role="textbox"]';
+  const SEND_BUTTON = 'button[data-testid="chat-submit"]';              // only once text is typed
+  // Message markup is not in sites.md (unverified): each turn is a
+  // div[id^="response-"] holding a .message-bubble; the user's turns are
+  // right-aligned (items-end), the assistant's left-aligned. User turns are
+  // captured from the submit; assistant replies depend on these.
+  const TURN = 'div[id^="response-"]';
+  const BUBBLE = '.message-bubble';
+  const USER_TURN = '.items-end';
+  // A new conversation, or a message in an existing one.
+  const CONVERSATION_PATH = /^\/rest\/app-chat\/conversations\/(?:new|[^/]+\/responses)$/;
+
+  const composer = (doc) => {
+    const el = doc.querySelector(COMPOSER);
+    return el && el.isContentEditable ? el : null;
+  };
+  const textOf = (el) => (el ? (el.innerText ?? el.textContent ?? '') : '').replace(/\u00a0/g, ' ').trim();
+
+  // parse returns the request's JSON object when body is of the known shape ({message, ...}), else null.
+  function parse(url, body) {
+    let u;
+    try { u = new URL(url, 'https://grok.com/'); } catch { return null; }
+    if (!HOSTS.includes(u.hostname) || !CONVERSATION_PATH.test(u.pathname) || typeof body !== 'string') return null;
+    let data;
+    try { data = JSON.parse(body); } catch { return null; }
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
+    if (typeof data.message !== 'string' || !data.message) return null;
+    return data;
+  }
+
+  const adapter = {
+    id: 'grok',
+    matches(url) {
+      try { return HOSTS.includes(new URL(url).hostname); } catch { return false; }
+    },
+    composerText: (doc) => textOf(composer(doc)),
+    onSubmit(doc, cb) {
+      const fire = () => { const t = textOf(composer(doc)); if (t) cb(t); };
+      const click = (e) => { if (e.isTrusted && e.target?.closest?.(SEND_BUTTON)) fire(); };
+      const key = (e) => {
+        if (!e.isTrusted || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
+        const c = composer(doc);
+        if (c && c.contains(e.target)) fire();
+      };
+      doc.addEventListener('click', click, true);
+      doc.addEventListener('keydown', key, true);
+      return () => { doc.removeEventListener('click', click, true); doc.removeEventListener('keydown', key, true); };
+    },
+    messages(doc) {
+      return Array.from(doc.querySelectorAll(`${TURN} ${BUBBLE}`))
+        .filter((el) => !el.parentElement?.closest(BUBBLE))            // outermost only
+        .map((el) => {
+          const turn = el.closest(TURN);
+          return { role: turn.matches(USER_TURN) || turn.querySelector(USER_TURN)?.contains(el) ? 'user' : 'assistant', text: textOf(el) };
+        });
+    },
+    requestPrompt(url, body) {
+      const data = parse(url, body);
+      return data ? data.message : null;
+    },
+    rewriteRequest(url, body, block) {
+      const data = parse(url, body);
+      if (!data || typeof block !== 'string' || !block) return null;
+      data.message = block + '\n\n' + data.message;
+      return JSON.stringify(data);
+    },
+    insertIntoComposer(doc, text) {
+      const el = composer(doc);
+      if (!el) return false;
+      el.focus();
+      const sel = doc.getSelection();
+      const range = doc.createRange();
+      range.selectNodeContents(el);
+      range.collapse(true);
+      sel.removeAllRanges();
+      sel.addRange(range);
+      return doc.execCommand('insertText', false, text + '\n\n');
+    },
+    selfTest(doc) {
+      const problems = [];
+      const el = doc.querySelector(COMPOSER);
+      if (!el) problems.push(`composer ${COMPOSER} not found`);
+      else if (!el.isContentEditable) problems.push(`composer ${COMPOSER} is not contenteditable`);
+      // The send button appears only once text is typed: a missing one is not a problem.
+      const send = doc.querySelector(SEND_BUTTON);
+      if (send && send.tagName !== 'BUTTON') problems.push(`${SEND_BUTTON} is not a button`);
+      return { ok: problems.length === 0, problems };
+    },
+  };
+  ((globalThis.__confidant ??= {}).adapterDefs ??= {}).grok = adapter;
+})();
