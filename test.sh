@@ -4,9 +4,21 @@
 # coverage-guided fuzz run of the decoders that take outside input (FUZZTIME per
 # target, default 5s; FUZZTIME=0 skips them), and the extension's tests in real
 # Chromium. Installs what the browser tests need when it is missing: Debian's
-# chromium (needs root) and the extension's npm packages.
+# chromium and zip (needs root) and the extension's npm packages.
 set -euo pipefail
 cd "$(dirname "$0")"
+missing=""
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v zip > /dev/null || missing="$missing zip"
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "test.sh: the extension's build and browser tests need Debian packages:$missing (sudo apt-get install -y$missing)" >&2
+    exit 1
+  fi
+  echo "installing Debian packages for the extension's build and browser tests:$missing"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing > /dev/null
+fi
 ./build.sh
 go vet ./...
 go test -count=1 ./...
@@ -23,13 +35,4 @@ if [ "$fuzztime" != "0" ]; then
   echo "fuzz: 8 passed, 0 failed"
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "test.sh: the browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2
-    exit 1
-  fi
-  echo "installing chromium (Debian package) for the browser tests"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
-fi
 (cd extension && npm ci --no-audit --no-fund --loglevel=error && npm test)
