@@ -36,6 +36,7 @@ test('every registered adapter implements the interface and every adapter file i
   assert.equal(reg.forUrl('https://www.perplexity.ai/search/abc').id, 'perplexity');
   assert.equal(reg.forUrl('https://chat.deepseek.com/a/chat/s/abc').id, 'deepseek');
   assert.equal(reg.forUrl('https://grok.com/chat/abc').id, 'grok');
+  assert.equal(reg.forUrl('https://gemini.google.com/app/abc').id, 'gemini');
   assert.equal(reg.forUrl('https://example.org/').id, 'generic');
   assert.equal(reg.strip('[confidant:memory]\n- a\n[/confidant:memory]\n\nhello [confidant:memory] x'), 'hello');
 });
@@ -135,6 +136,37 @@ test('adapters check the request shape: a different shape is left alone', async 
     assert.equal(grok.requestPrompt(u, b), null, `${u} ${b}`);
     assert.equal(grok.rewriteRequest(u, b, 'B'), null, `${u} ${b}`);
   }
+  const gemini = reg.adapters.find((a) => a.id === 'gemini');
+  const murl = 'https://gemini.google.com/_/BardChatUi/data/assistant.lamda.BardFrontendService/StreamGenerate?bl=boq_x&_reqid=1&rt=c';
+  const form = (inner, rest = '&at=AJvLN6M0x%3A1732500000000&') => 'f.req=' + encodeURIComponent(JSON.stringify([null, JSON.stringify(inner)])) + rest;
+  const minner = [['hi there & more = ü', 0, null], ['en'], ['c_1', 'r_1', 'rc_1'], 'tok', null, [1]];
+  const mgood = form(minner);
+  assert.equal(gemini.requestPrompt(murl, mgood), 'hi there & more = ü');
+  const mout = gemini.rewriteRequest(murl, mgood, 'B');
+  assert.equal(mout, form([['B\n\nhi there & more = ü', 0, null], ['en'], ['c_1', 'r_1', 'rc_1'], 'tok', null, [1]]), 'only the prompt changes');
+  assert.ok(mout.endsWith('&at=AJvLN6M0x%3A1732500000000&'), 'the other fields are left byte for byte');
+  const mparsed = new URLSearchParams(mout);
+  assert.deepEqual([...mparsed.keys()], ['f.req', 'at']);
+  assert.equal(mparsed.get('at'), 'AJvLN6M0x:1732500000000');
+  assert.equal(JSON.parse(JSON.parse(mparsed.get('f.req'))[1])[0][0], 'B\n\nhi there & more = ü');
+  assert.equal(gemini.requestPrompt(murl, 'at=x&' + form(minner, '')), 'hi there & more = ü', 'field order does not matter');
+  assert.equal(gemini.requestPrompt(murl, mgood.replace(/%20/g, '+')), 'hi there & more = ü', '+ is a space');
+  for (const [u, b] of [
+    ['https://gemini.google.com/_/BardChatUi/data/batchexecute?rpcids=x', mgood],
+    ['https://evil.example/_/BardChatUi/data/assistant.lamda.BardFrontendService/StreamGenerate', mgood],
+    [murl, form([['', 0]])],
+    [murl, form([[{ text: 'hi' }]])],
+    [murl, form(['hi'])],
+    [murl, form({ prompt: 'hi' })],
+    [murl, 'f.req=' + encodeURIComponent(JSON.stringify([null, ['hi']])) + '&at=x'],
+    [murl, 'f.req=' + encodeURIComponent('[null,"not json"]') + '&at=x'],
+    [murl, mgood + '&' + mgood],
+    [murl, 'at=x'],
+    [murl, JSON.stringify({ prompt: 'hi' })],
+  ]) {
+    assert.equal(gemini.requestPrompt(u, b), null, `${u} ${b}`);
+    assert.equal(gemini.rewriteRequest(u, b, 'B'), null, `${u} ${b}`);
+  }
   const generic = reg.adapters.find((a) => a.id === 'generic');
   assert.equal(generic.requestPrompt('http://x/api', '{"prompt":"hi"}'), 'hi');
   assert.equal(generic.rewriteRequest('http://x/api', '[1,2]', 'B'), null);
@@ -189,7 +221,7 @@ test('the shipped manifest runs the adapters before the bootstrap, the page scri
   assert.deepEqual(main.js, ['content/page.js']);
   assert.equal(main.world, 'MAIN');
   for (const e of m.content_scripts) {
-    assert.deepEqual(e.matches, ['https://chatgpt.com/*', 'https://chat.openai.com/*', 'https://claude.ai/*', 'https://www.perplexity.ai/*', 'https://chat.deepseek.com/*', 'https://grok.com/*']);
+    assert.deepEqual(e.matches, ['https://chatgpt.com/*', 'https://chat.openai.com/*', 'https://claude.ai/*', 'https://www.perplexity.ai/*', 'https://chat.deepseek.com/*', 'https://grok.com/*', 'https://gemini.google.com/*']);
     assert.equal(e.all_frames, undefined, 'top frame only');
     assert.equal(e.run_at, 'document_start');
   }

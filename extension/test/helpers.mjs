@@ -127,7 +127,9 @@ export async function serveSite(site, { https = false } = {}) {
       for await (const chunk of req) body += chunk;
       posts.push({ path, body });
       let prompt = '';
-      try { const j = JSON.parse(body); prompt = j.prompt ?? j.query_str ?? j.message ?? j.messages?.at(-1)?.content?.parts?.[0] ?? ''; } catch {}
+      try { const j = JSON.parse(body); prompt = j.prompt ?? j.query_str ?? j.message ?? j.messages?.at(-1)?.content?.parts?.[0] ?? ''; } catch {
+        try { prompt = JSON.parse(JSON.parse(new URLSearchParams(body).get('f.req'))[1])[0][0]; } catch {}   // Gemini's form
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ reply: `Here is a canned reply. You said: ${prompt}` }));
       return;

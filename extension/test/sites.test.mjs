@@ -105,6 +105,24 @@ const SITES = {
     paths: ['/rest/app-chat/conversations/new', '/rest/app-chat/conversations/9a2e4c10-0000-4000-8000-000000000a0c/responses'],
     forge: (text) => ({ temporary: false, modelName: 'grok-4', message: text, fileAttachments: [], imageAttachments: [], toolOverrides: {} }),
   },
+  gemini: {
+    https: true,
+    launch: (server) => ({ hostRules: `MAP gemini.google.com 127.0.0.1:${server.port}` }),
+    url: () => 'https://gemini.google.com/',
+    composer: 'rich-textarea .ql-editor',
+    send: 'button.send-button',
+    prompt: (body) => JSON.parse(JSON.parse(new URLSearchParams(body).get('f.req'))[1])[0][0],
+    untrustedSubmit: (text) => {
+      const editor = document.querySelector('rich-textarea .ql-editor');
+      editor.innerHTML = '<p></p>';
+      editor.firstChild.textContent = text;
+      editor.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      document.querySelector('button.send-button').click();
+    },
+    endpoint: '/_/BardChatUi/data/assistant.lamda.BardFrontendService/StreamGenerate',
+    // Not JSON: the urlencoded form the site sends.
+    forge: (text) => 'f.req=' + encodeURIComponent(JSON.stringify([null, JSON.stringify([[text, 0, null], ['en'], ['', '', ''], 'forged'])])) + '&at=forged%3A1&',
+  },
   generic: {
     https: false,
     launch: () => ({ siteMatches: ['http://127.0.0.1/*'] }),
@@ -166,7 +184,8 @@ for (const [site, s] of Object.entries(SITES)) {
     assert.equal(await submit(UNRELATED, 'click'), UNRELATED);
 
     // 4. The page sending a prompt itself (no trusted submit) gets nothing: fetch(url, init), fetch(Request), XHR.
-    const body = JSON.stringify(s.forge(NEEDS));
+    const forged = s.forge(NEEDS);
+    const body = typeof forged === 'string' ? forged : JSON.stringify(forged);
     const before = prompts().length;
     await page.evaluate(async ({ endpoint, body }) => {
       await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body });

@@ -19,7 +19,7 @@
   const defs = ns.adapterDefs ?? {};
   // Order matters: the first adapter whose matches(url) is true is used;
   // generic matches any page it is injected into, so it is last.
-  const REGISTERED = ['chatgpt', 'claude', 'perplexity', 'deepseek', 'grok', 'generic'];
+  const REGISTERED = ['chatgpt', 'claude', 'perplexity', 'deepseek', 'grok', 'gemini', 'generic'];
   const MARKER_BEGIN = '[confidant:memory]';
   const MARKER_END = '[/confidant:memory]';
 
