@@ -47,6 +47,9 @@ func TestExtract(t *testing.T) {
 		{"habit", "I run every morning", []string{"habit:run=every morning"}},
 		{"parent of", "I'm a mom of two", []string{"family.children=2"}},
 		{"goal", "I want to learn Japanese", []string{"goal:learn japanese=wants"}},
+		{"title at employer", "I work as a data engineer at a fintech here.", []string{"work.employer=a fintech", "work.title=data engineer"}},
+		{"title for a duration", "I've been working as a UX designer for 5 years", []string{"work.title=ux designer"}},
+		{"new job as title at", "I started a new job as a staff engineer at Feedzai this week.", []string{"work.employer=feedzai", "work.title=staff engineer"}},
 		{"statement before question", "i'm vegan, any protein ideas?", []string{"diet.style=vegan"}},
 		{"buried", "ok so for context I work as a nurse. can you help me with a schedule?", []string{"work.title=nurse"}},
 	}

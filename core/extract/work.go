@@ -11,7 +11,7 @@ import (
 var jobTitle = `((?:[\p{L}\-/']+ ){0,3}?` + jobHeads + `s?)`
 
 // employerTail ends an employer phrase.
-var employerTail = rx(`(?:\s*,?\s+(?:as|in|since|for|and|but|now|where|which|who|because|so|right now|at the moment|these days|last|this|next|a few|\d+)\b.*)$`)
+var employerTail = rx(`(?:\s*,?\s+(?:as|in|since|for|and|but|now|here|there|where|which|who|because|so|right now|at the moment|these days|last|this|next|a few|\d+)\b.*)$`)
 
 func employer(s string) (string, bool) {
 	s = strings.TrimSpace(employerTail.ReplaceAllString(s, ""))
@@ -61,12 +61,19 @@ var asTitle = rx(`\bas (?:an? |the )?` + jobTitle + `\b`)
 
 var workRules = []rule{
 	// I work as a nurse / I work nights as an ER nurse
-	{rx(`^I(?:'m working| have been working|(?: \w+)? work)(?: \w+)? as (?:an? |the )?(.+)$`), func(m *match) []Candidate {
+	// I work as a data engineer at a fintech
+	{rx(`^I(?:'m working| have been working|(?: \w+)? work)(?: \w+)? as (?:an? |the )?(.+?)(?:\s+(?:at|with) (.+))?$`), func(m *match) []Candidate {
 		t := cutTail(employerTail.ReplaceAllString(m.g[1], ""))
 		if t == "" || words(t) > 4 {
 			return nil
 		}
-		return []Candidate{titleFact(t)}
+		out := []Candidate{titleFact(t)}
+		if m.g[2] != "" {
+			if e, ok := employer(m.g[2]); ok {
+				out = append([]Candidate{employerFact(e)}, out...)
+			}
+		}
+		return out
 	}},
 	// I work at Google (as a PM) / I work for the city council
 	{rx(`^I(?:'m working| have been working| (?:currently |still |now )?work) (?:at|for|with) (.+)$`), func(m *match) []Candidate {
@@ -84,6 +91,16 @@ var workRules = []rule{
 	// I just started a new job at Deloitte (as a ...)
 	{rx(`^I (?:just |recently |finally )?(?:started|got|landed|accepted|took|begin|began) (?:an? |my )?(?:new )?(?:job|position|role|gig|internship) (?:at|with) (.+)$`), func(m *match) []Candidate {
 		return atEmployer(m.g[1])
+	}},
+	// I started a new job as a staff engineer at Feedzai
+	{rx(`^I (?:just |recently |finally )?(?:started|got|landed|accepted|took|begin|began) (?:an? |my )?(?:new )?(?:job|position|role|gig|internship) as (?:an? |the )?` + jobTitle + `(?:\s+(?:at|with) (.+))?`), func(m *match) []Candidate {
+		out := []Candidate{titleFact(m.g[1])}
+		if m.g[2] != "" {
+			if e, ok := employer(m.g[2]); ok {
+				out = append([]Candidate{employerFact(e)}, out...)
+			}
+		}
+		return out
 	}},
 	{rx(`^I'm now (?:working )?(?:at|with) (.+)$`), func(m *match) []Candidate {
 		if !capitalized(m.g[1]) {
