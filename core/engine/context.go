@@ -208,7 +208,12 @@ func snippet(s string, n int) string {
 // categories need the user's consent. Order: pinned, then by category and
 // slot (Facts' order).
 func (e *Engine) profileFacts(q *query) (facts []model.Fact, why map[string]string) {
-	domains := e.domains(q)
+	// Life domains only count for a prompt about the user: "explain how TCP
+	// congestion control works" is not about the user's work.
+	domains := map[model.Category]bool{}
+	if e.personal(q.text) {
+		domains = e.domains(q)
+	}
 	matching := e.matchingFacts(q)
 	why = map[string]string{}
 	var rest []model.Fact
