@@ -20,6 +20,7 @@ async function adapterFiles() {
 
 async function registry() {
   const context = vm.createContext({ URL });
+  vm.runInContext(await readFile(join(SRC, '..', 'adapter-kit.js'), 'utf8'), context, { filename: 'adapter-kit.js' });
   for (const f of await adapterFiles()) vm.runInContext(await readFile(join(SRC, f), 'utf8'), context, { filename: f });
   return context.__confidant.registry;
 }
@@ -177,7 +178,7 @@ test('every registered adapter has fixtures and its selfTest passes on them (Chr
   const reg = await registry();
   const browser = await launch();
   t.after(() => browser.close());
-  const sources = [];
+  const sources = [await readFile(join(SRC, '..', 'adapter-kit.js'), 'utf8')];
   for (const f of await adapterFiles()) sources.push(await readFile(join(SRC, f), 'utf8'));
   for (const id of reg.ids) {
     await access(join(here, '..', '..', 'testdata', 'sites', id, 'index.html'));
@@ -216,6 +217,7 @@ test('the shipped manifest runs the adapters before the bootstrap, the page scri
   for (const f of files) assert.ok(isolated.js.includes(f), `${f} is loaded`);
   const at = (f) => isolated.js.indexOf(f);
   for (const f of files) if (!f.endsWith('index.js')) assert.ok(at(f) < at('content/adapters/index.js'), `${f} before the registry`);
+  for (const f of files) assert.ok(at('content/adapter-kit.js') < at(f), `the adapter kit before ${f}`);
   assert.deepEqual(isolated.js.slice(at('content/adapters/index.js')), ['content/adapters/index.js', 'content/capture.js', 'content/inject.js', 'content/content.js']);
   assert.equal(isolated.world, undefined);
   assert.deepEqual(main.js, ['content/page.js']);

@@ -1,6 +1,7 @@
 // claude.js — the Claude adapter (claude.ai). See shared/design/sites.md;
 // every selector and endpoint is a constant here.
 (() => {
+  const kit = globalThis.__confidant.kit;
   const HOSTS = ['claude.ai'];
   const COMPOSER = 'div[contenteditable="true"].ProseMirror[data-testid="chat-input"]';   // tiptap
   // The send button has no structural hook (no id / data-testid): its
@@ -17,7 +18,7 @@
     const el = doc.querySelector(COMPOSER);
     return el && el.isContentEditable ? el : null;
   };
-  const textOf = (el) => (el ? (el.innerText ?? el.textContent ?? '') : '').replace(/\u00a0/g, ' ').trim();
+  const { textOf } = kit;
 
   // parse returns the completion request's JSON object when body is of the known shape, else null.
   function parse(url, body) {
@@ -37,18 +38,7 @@
       try { return HOSTS.includes(new URL(url).hostname); } catch { return false; }
     },
     composerText: (doc) => textOf(composer(doc)),
-    onSubmit(doc, cb) {
-      const fire = () => { const t = textOf(composer(doc)); if (t) cb(t); };
-      const click = (e) => { if (e.isTrusted && e.target?.closest?.(SEND_BUTTON)) fire(); };
-      const key = (e) => {
-        if (!e.isTrusted || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
-        const c = composer(doc);
-        if (c && c.contains(e.target)) fire();
-      };
-      doc.addEventListener('click', click, true);
-      doc.addEventListener('keydown', key, true);
-      return () => { doc.removeEventListener('click', click, true); doc.removeEventListener('keydown', key, true); };
-    },
+    onSubmit: (doc, cb) => kit.onTrustedSubmit(doc, composer, SEND_BUTTON, cb),
     messages(doc) {
       return Array.from(doc.querySelectorAll(MESSAGE))
         .filter((el) => !el.parentElement?.closest(MESSAGE))          // outermost only
@@ -64,18 +54,7 @@
       data.prompt = block + '\n\n' + data.prompt;
       return JSON.stringify(data);
     },
-    insertIntoComposer(doc, text) {
-      const el = composer(doc);
-      if (!el) return false;
-      el.focus();
-      const sel = doc.getSelection();
-      const range = doc.createRange();
-      range.selectNodeContents(el);
-      range.collapse(true);
-      sel.removeAllRanges();
-      sel.addRange(range);
-      return doc.execCommand('insertText', false, text + '\n\n');
-    },
+    insertIntoComposer: (doc, text) => kit.insertAtStart(doc, composer(doc), text),
     selfTest(doc) {
       const problems = [];
       if (!doc.querySelector(COMPOSER)) problems.push(`composer ${COMPOSER} not found`);

@@ -1,6 +1,7 @@
 // deepseek.js — the DeepSeek adapter (chat.deepseek.com). See
 // shared/design/sites.md; every selector and endpoint is a constant here.
 (() => {
+  const kit = globalThis.__confidant.kit;
   const HOSTS = ['chat.deepseek.com'];
   // The composer is a plain textarea. Its placeholder ("Message DeepSeek") is
   // localized, so it is never a hook: the #chat-input id (older builds) first,
@@ -78,13 +79,7 @@
       data.prompt = block + '\n\n' + data.prompt;
       return JSON.stringify(data);
     },
-    insertIntoComposer(doc, text) {
-      const el = composer(doc);
-      if (!el) return false;
-      el.focus();
-      el.setSelectionRange(0, 0);
-      return doc.execCommand('insertText', false, text + '\n\n');
-    },
+    insertIntoComposer: (doc, text) => kit.insertAtStart(doc, composer(doc), text),
     selfTest(doc) {
       const problems = [];
       const el = composer(doc);

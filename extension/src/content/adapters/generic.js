@@ -4,6 +4,7 @@
 // contenteditable the user last typed in; the request is any JSON POST whose
 // top-level prompt field equals the submitted text.
 (() => {
+  const kit = globalThis.__confidant.kit;
   const COMPOSER = 'textarea, [contenteditable=""], [contenteditable="true"], [contenteditable="plaintext-only"]';
   const SEND_BUTTON = 'button, [role="button"], input[type="submit"]';
   const MESSAGE = '[data-chat-role]';                   // pages that mark their turns; others capture user turns only
@@ -75,20 +76,7 @@
       p.data[p.field] = block + '\n\n' + p.data[p.field];
       return JSON.stringify(p.data);
     },
-    insertIntoComposer(doc, text) {
-      const el = composer(doc);
-      if (!el) return false;
-      el.focus();
-      if (el.tagName === 'TEXTAREA') el.setSelectionRange(0, 0);
-      else {
-        const range = doc.createRange();
-        range.selectNodeContents(el);
-        range.collapse(true);
-        doc.getSelection().removeAllRanges();
-        doc.getSelection().addRange(range);
-      }
-      return doc.execCommand('insertText', false, text + '\n\n');
-    },
+    insertIntoComposer: (doc, text) => kit.insertAtStart(doc, composer(doc), text),
     selfTest(doc) {
       const problems = [];
       if (!doc.querySelector(COMPOSER)) problems.push('no textarea or contenteditable composer');

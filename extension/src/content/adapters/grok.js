@@ -1,6 +1,7 @@
 // grok.js — the Grok adapter (grok.com). See shared/design/sites.md; every
 // selector and endpoint is a constant here.
 (() => {
+  const kit = globalThis.__confidant.kit;
   const HOSTS = ['grok.com'];
   // tiptap; a hidden textarea also exists and is not the composer.
   const COMPOSER = 'div[contenteditable="true"].ProseMirror[role="textbox"]';
@@ -19,7 +20,7 @@
     const el = doc.querySelector(COMPOSER);
     return el && el.isContentEditable ? el : null;
   };
-  const textOf = (el) => (el ? (el.innerText ?? el.textContent ?? '') : '').replace(/\u00a0/g, ' ').trim();
+  const { textOf } = kit;
 
   // parse returns the request's JSON object when body is of the known shape ({message, ...}), else null.
   function parse(url, body) {
@@ -39,18 +40,7 @@
       try { return HOSTS.includes(new URL(url).hostname); } catch { return false; }
     },
     composerText: (doc) => textOf(composer(doc)),
-    onSubmit(doc, cb) {
-      const fire = () => { const t = textOf(composer(doc)); if (t) cb(t); };
-      const click = (e) => { if (e.isTrusted && e.target?.closest?.(SEND_BUTTON)) fire(); };
-      const key = (e) => {
-        if (!e.isTrusted || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
-        const c = composer(doc);
-        if (c && c.contains(e.target)) fire();
-      };
-      doc.addEventListener('click', click, true);
-      doc.addEventListener('keydown', key, true);
-      return () => { doc.removeEventListener('click', click, true); doc.removeEventListener('keydown', key, true); };
-    },
+    onSubmit: (doc, cb) => kit.onTrustedSubmit(doc, composer, SEND_BUTTON, cb),
     messages(doc) {
       return Array.from(doc.querySelectorAll(`${TURN} ${BUBBLE}`))
         .filter((el) => !el.parentElement?.closest(BUBBLE))            // outermost only
@@ -69,18 +59,7 @@
       data.message = block + '\n\n' + data.message;
       return JSON.stringify(data);
     },
-    insertIntoComposer(doc, text) {
-      const el = composer(doc);
-      if (!el) return false;
-      el.focus();
-      const sel = doc.getSelection();
-      const range = doc.createRange();
-      range.selectNodeContents(el);
-      range.collapse(true);
-      sel.removeAllRanges();
-      sel.addRange(range);
-      return doc.execCommand('insertText', false, text + '\n\n');
-    },
+    insertIntoComposer: (doc, text) => kit.insertAtStart(doc, composer(doc), text),
     selfTest(doc) {
       const problems = [];
       const el = doc.querySelector(COMPOSER);

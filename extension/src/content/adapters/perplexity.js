@@ -1,6 +1,7 @@
 // perplexity.js — the Perplexity adapter (www.perplexity.ai). See
 // shared/design/sites.md; every selector and endpoint is a constant here.
 (() => {
+  const kit = globalThis.__confidant.kit;
   const HOSTS = ['www.perplexity.ai'];
   const COMPOSER = 'div#ask-input[contenteditable][data-lexical-editor]';   // Lexical
   // Structural hook first; the aria-label is localized (English pages only).
@@ -18,7 +19,7 @@
     const el = doc.querySelector(COMPOSER);
     return el && el.isContentEditable ? el : null;
   };
-  const textOf = (el) => (el ? (el.innerText ?? el.textContent ?? '') : '').replace(/\u00a0/g, ' ').trim();
+  const { textOf } = kit;
 
   // parse returns the ask request's JSON object when body is of the known shape
   // ({query_str, params: {...}}, params.dsl_query a string when present), else null.
@@ -42,18 +43,7 @@
       try { return HOSTS.includes(new URL(url).hostname); } catch { return false; }
     },
     composerText: (doc) => textOf(composer(doc)),
-    onSubmit(doc, cb) {
-      const fire = () => { const t = textOf(composer(doc)); if (t) cb(t); };
-      const click = (e) => { if (e.isTrusted && e.target?.closest?.(SEND_BUTTON)) fire(); };
-      const key = (e) => {
-        if (!e.isTrusted || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
-        const c = composer(doc);
-        if (c && c.contains(e.target)) fire();
-      };
-      doc.addEventListener('click', click, true);
-      doc.addEventListener('keydown', key, true);
-      return () => { doc.removeEventListener('click', click, true); doc.removeEventListener('keydown', key, true); };
-    },
+    onSubmit: (doc, cb) => kit.onTrustedSubmit(doc, composer, SEND_BUTTON, cb),
     messages(doc) {
       return Array.from(doc.querySelectorAll(MESSAGE))
         .filter((el) => !el.parentElement?.closest(MESSAGE))          // outermost only
@@ -71,18 +61,7 @@
       data.query_str = block + '\n\n' + data.query_str;
       return JSON.stringify(data);
     },
-    insertIntoComposer(doc, text) {
-      const el = composer(doc);
-      if (!el) return false;
-      el.focus();
-      const sel = doc.getSelection();
-      const range = doc.createRange();
-      range.selectNodeContents(el);
-      range.collapse(true);
-      sel.removeAllRanges();
-      sel.addRange(range);
-      return doc.execCommand('insertText', false, text + '\n\n');
-    },
+    insertIntoComposer: (doc, text) => kit.insertAtStart(doc, composer(doc), text),
     selfTest(doc) {
       const problems = [];
       const el = doc.querySelector(COMPOSER);
