@@ -156,6 +156,18 @@ func (c Client) DeleteFact(ctx context.Context, id string) error {
 	return c.do(ctx, "facts.delete", wasm.IDRequest{ID: id}, nil)
 }
 
+// Sessions lists sessions, newest first, one page at a time.
+func (c Client) Sessions(ctx context.Context, f engine.SessionFilter) (engine.SessionList, error) {
+	var r engine.SessionList
+	return r, c.do(ctx, "sessions.list", f, &r)
+}
+
+// Session returns a session's summary and a page of its turns.
+func (c Client) Session(ctx context.Context, g engine.SessionGet) (engine.SessionDetail, error) {
+	var r engine.SessionDetail
+	return r, c.do(ctx, "sessions.get", g, &r)
+}
+
 // Forget removes a turn, a session, or everything (exactly one).
 func (c Client) Forget(ctx context.Context, req wasm.ForgetRequest) error {
 	return c.do(ctx, "forget", req, nil)

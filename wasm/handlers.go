@@ -53,6 +53,12 @@ func (h *Handler) factsDelete(r *IDRequest) (any, error) {
 	return OK{true}, nil
 }
 
+func (h *Handler) sessionsList(r *SessionsListRequest) (any, error) {
+	return h.E.Sessions(r.SessionFilter)
+}
+
+func (h *Handler) sessionsGet(r *SessionGetRequest) (any, error) { return h.E.Session(r.SessionGet) }
+
 func (h *Handler) forget(r *ForgetRequest) (any, error) {
 	n := 0
 	for _, set := range []bool{r.Turn != "", r.Session != "", r.All} {

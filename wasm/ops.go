@@ -22,6 +22,8 @@
 //	facts.edit       id, value?, text?, category?, sensitivity?, pinned? {"fact": Fact}
 //	facts.pin        id, pinned                                      {"fact": Fact}
 //	facts.delete     id                                              {"ok": true}
+//	sessions.list    site?, from?, to?, query?, limit?, offset?      {"sessions": [Summary], "total"}
+//	sessions.get     id, limit?, offset?                             {"session": Summary, "turns": [STurn]}
 //	forget           turn? | session? | all?: true (exactly one)     {"ok": true}
 //	stats            -                                               Stats
 //	settings.get     -                                               Settings
@@ -35,6 +37,16 @@
 // are RFC 3339. recall's "all" returns the full ranking without the
 // relevance gate (benchmarks); "disable" names ranking features to switch
 // off (ablation). The Go types below are the schema.
+//
+// Summary = {id, site, title, start, last, turns, user_turns}; STurn = {id,
+// role, text, time}. sessions.list (read-only) returns the sessions whose
+// span [start, last] overlaps [from, to), whose site equals site, and whose
+// title or some turn's text contains query (case-insensitive, at most 256
+// bytes); newest first (by last, then id); total counts every match before
+// paging. A session without a title gets the start of its first user turn
+// (about 80 characters, cut at a word). sessions.get returns one page of a
+// session's turns in time order; an unknown id is not_found. For both,
+// limit is 1..500 (default 50) and offset >= 0, else invalid.
 //
 // # Binary snapshot exports
 //
@@ -106,6 +118,16 @@ type (
 	FactsListRequest struct {
 		Op string `json:"op,omitempty"`
 		engine.FactFilter
+	}
+	// SessionsListRequest filters and pages sessions.
+	SessionsListRequest struct {
+		Op string `json:"op,omitempty"`
+		engine.SessionFilter
+	}
+	// SessionGetRequest names a session and a page of its turns.
+	SessionGetRequest struct {
+		Op string `json:"op,omitempty"`
+		engine.SessionGet
 	}
 	// FactEditRequest edits a fact.
 	FactEditRequest struct {
@@ -200,6 +222,8 @@ var ops = map[string]op{
 	"facts.edit":      handle((*Handler).factsEdit),
 	"facts.pin":       handle((*Handler).factsPin),
 	"facts.delete":    handle((*Handler).factsDelete),
+	"sessions.list":   handle((*Handler).sessionsList),
+	"sessions.get":    handle((*Handler).sessionsGet),
 	"forget":          handle((*Handler).forget),
 	"stats":           handle((*Handler).stats),
 	"settings.get":    handle((*Handler).settingsGet),

@@ -22,6 +22,8 @@ var seeds = []string{
 	`{"op":"recall","text":"sushi","unit":"session","all":true}`,
 	`{"op":"context","text":"suggest a sushi restaurant","budget":200}`,
 	`{"op":"facts.list","superseded":true}`,
+	`{"op":"sessions.list","site":"claude","from":"2024-01-01T00:00:00Z","to":"2024-02-01T00:00:00Z","query":"lisbon","limit":10}`,
+	`{"op":"sessions.get","id":"s1","limit":1,"offset":1}`,
 	`{"op":"stats"}`,
 	`{"op":"settings.get"}`,
 	`{"op":"settings.set","token_budget":400,"max_memories":4,"consent":["health"]}`,

@@ -191,3 +191,53 @@ func TestSettingsCommand(t *testing.T) {
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.err, "token_budget")
 }
+
+func TestSessionsCommands(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "chats.jsonl")
+	require.NoError(t, os.WriteFile(in, []byte(
+		`{"session":"s1","site":"claude","id":"t1","role":"user","text":"I adopted a greyhound named Comet.","time":"2024-05-01T10:00:00Z"}
+{"session":"s1","id":"t2","role":"assistant","text":"Greyhounds love short sprints.","time":"2024-05-01T10:00:05Z"}
+{"session":"s2","site":"chatgpt","id":"t3","role":"user","text":"I live in Porto and I work as a pharmacist.","time":"2024-05-02T10:00:00Z"}
+`), 0o600))
+	require.Equal(t, 0, cli(t, dir, "ingest", in).code)
+
+	r := cli(t, dir, "sessions", "--json")
+	require.Equal(t, 0, r.code, r.err)
+	var l struct {
+		Sessions []struct {
+			ID, Site, Title string
+			Turns           int
+		}
+		Total int
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.out), &l))
+	require.Equal(t, 2, l.Total)
+	assert.Equal(t, "s2", l.Sessions[0].ID, "newest first")
+	assert.Equal(t, "I adopted a greyhound named Comet.", l.Sessions[1].Title)
+
+	r = cli(t, dir, "sessions", "--site", "claude", "--query", "comet")
+	require.Equal(t, 0, r.code, r.err)
+	assert.Contains(t, r.out, "s1")
+	assert.NotContains(t, r.out, "s2")
+	r = cli(t, dir, "sessions", "--from", "2024-05-02T00:00:00Z", "--limit", "1")
+	require.Equal(t, 0, r.code, r.err)
+	assert.Contains(t, r.out, "Porto")
+	assert.Contains(t, r.out, "1–1 of 1")
+
+	r = cli(t, dir, "session", "s1")
+	require.Equal(t, 0, r.code, r.err)
+	assert.Contains(t, r.out, "2 turns (1 yours)")
+	assert.Less(t, strings.Index(r.out, "greyhound named Comet"), strings.Index(r.out, "short sprints"), "turns in time order")
+
+	r = cli(t, dir, "session", "nope")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.err, `"nope"`)
+	r = cli(t, dir, "sessions", "--limit", "0")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.err, "limit must be between 1 and 500")
+	r = cli(t, dir, "sessions", "--from", "yesterday")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.err, "--from")
+	assert.Equal(t, 2, cli(t, dir, "session").code, "a missing id is a usage error")
+}

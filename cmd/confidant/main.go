@@ -28,6 +28,8 @@ func init() {
 		"recall":   {"rank memories for a prompt, with reasons", cmdRecall},
 		"context":  {"print the block Confidant would inject before a prompt", cmdContext},
 		"facts":    {"list, edit, pin or delete learned facts", cmdFacts},
+		"sessions": {"list conversations, newest first, by site, time or text", cmdSessions},
+		"session":  {"show one conversation's turns", cmdSession},
 		"forget":   {"forget a turn, a session, or everything", cmdForget},
 		"export":   {"write the profile as a snapshot file", cmdExport},
 		"import":   {"replace the profile with a snapshot file", cmdImport},
