@@ -3,7 +3,7 @@
 // the sender's, and context needs a submit of the same prompt first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openManager, op, serve, turn } from './helpers.mjs';
+import { launch, openManager, op, serve, stopWorker, turn } from './helpers.mjs';
 
 const PAGE = '<!doctype html><title>chat fixture</title><p>fixture chat page</p>';
 
@@ -12,6 +12,7 @@ async function setup(t) {
   const browser = await launch({ contentScripts: [{ file: 'relay.js', matches: ['http://127.0.0.1/*'] }] });
   t.after(async () => { await browser.close(); await server.close(); });
   const manager = await openManager(browser);
+  await op(manager, { op: 'prefs.set', sites: { '127.0.0.1': true } });   // not a built-in site: off by default
   const web = await browser.ctx.newPage();
   await web.goto(server.url + '/');
   await web.waitForFunction(() => document.documentElement.dataset.relay === 'ready');
@@ -22,7 +23,7 @@ async function setup(t) {
     });
     postMessage({ relay: id, message: m }, '*');
   }), message);
-  return { manager, relay };
+  return { browser, manager, relay };
 }
 
 test('a privileged op forged from a content script is refused and changes nothing', async (t) => {
@@ -91,4 +92,47 @@ test('context is given only for a prompt just submitted in the same tab, once', 
 
   const again = await relay({ kind: 'context', text: prompt });
   assert.equal(again?.error?.code, 'forbidden', `a submit is consumed once: ${JSON.stringify(again)}`);
+});
+
+test('the pause and the per-site switch refuse content calls, durably; injections are recorded per tab', async (t) => {
+  const { browser, manager, relay } = await setup(t);
+  const capture = (id) => ({ kind: 'capture', session: 'c1', turn: { id, role: 'user', text: 'I live in Porto.', time: '2024-03-01T09:00:00Z' } });
+  assert.equal((await relay(capture('u1'))).added, 1, 'on: captured');
+
+  let prefs = await op(manager, { op: 'prefs.set', paused: true });
+  assert.equal(prefs.paused, true);
+  let reply = await relay(capture('u2'));
+  assert.equal(reply?.error?.code, 'forbidden', JSON.stringify(reply));
+  assert.match(reply.error.message, /paused/);
+  assert.equal((await relay({ kind: 'submit', text: 'where do I live?' }))?.error?.code, 'forbidden', 'no submit while paused');
+
+  // The switches outlive the worker.
+  await stopWorker(browser, manager);
+  assert.equal((await op(manager, { op: 'prefs.get' })).paused, true, 'the pause survived a worker restart');
+  prefs = await op(manager, { op: 'prefs.set', paused: false, sites: { '127.0.0.1': false } });
+  assert.deepEqual([prefs.paused, prefs.sites['127.0.0.1']], [false, false]);
+  reply = await relay(capture('u3'));
+  assert.match(reply?.error?.message ?? '', /off on 127\.0\.0\.1/, JSON.stringify(reply));
+  assert.equal((await op(manager, { op: 'status' })).engine.turns, 1, 'nothing was stored while off');
+
+  // Bad settings are refused with a reason and change nothing.
+  for (const bad of [{ paused: 'yes' }, { sites: { 'Not A Host!': true } }, { sites: { 'a.example': 1 } }, { colour: 'red' }]) {
+    const r = await op(manager, { op: 'prefs.set', ...bad });
+    assert.ok(['invalid', 'bad_request'].includes(r?.error?.code), `${JSON.stringify(bad)}: ${JSON.stringify(r)}`);
+  }
+  assert.equal((await op(manager, { op: 'prefs.get' })).sites['127.0.0.1'], false);
+
+  // Back on: a context given to the tab is recorded for the popup's view; other tabs see none of it.
+  await op(manager, { op: 'prefs.set', sites: { '127.0.0.1': null } });
+  await op(manager, { op: 'prefs.set', sites: { '127.0.0.1': true } });
+  await relay({ kind: 'submit', text: 'where do I live?' });
+  const context = await relay({ kind: 'context', text: 'where do I live?' });
+  assert.match(context.text ?? '', /Porto/);
+  const ids = (await manager.evaluate(() => chrome.tabs.query({}))).map((x) => x.id);
+  const records = await Promise.all(ids.map((tab) => op(manager, { op: 'injected.get', tab })));
+  assert.deepEqual(records.map((r) => r.injections.length).sort(), [...ids.map(() => 0).slice(1), 1], JSON.stringify(records));
+  const injected = records.find((r) => r.injections.length);
+  assert.equal(injected.injections[0].site, '127.0.0.1');
+  assert.match(injected.injections[0].items.map((i) => i.text).join(' '), /Porto/);
+  assert.equal((await op(manager, { op: 'injected.get', tab: -1 }))?.error?.code, 'invalid');
 });

@@ -126,6 +126,7 @@ const SITES = {
   generic: {
     https: false,
     launch: () => ({ siteMatches: ['http://127.0.0.1/*'] }),
+    enable: '127.0.0.1',                   // not a built-in site: off until the user turns it on
     url: (server) => server.url + '/',
     composer: '#box',
     send: 'button[type=submit]',
@@ -155,6 +156,7 @@ for (const [site, s] of Object.entries(SITES)) {
     const browser = await launch(s.launch(server));
     t.after(async () => { await browser.close(); await server.close(); });
     const manager = await openManager(browser);
+    if (s.enable) await op(manager, { op: 'prefs.set', sites: { [s.enable]: true } });
     const page = await browser.ctx.newPage();
     await page.goto(s.url(server));
     await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });

@@ -110,11 +110,13 @@ const contextReply = (reply) => (reply?.error
 
 /**
  * route classifies and checks a message. It resolves to {refusal}, {reply}
- * (answered here), or {request, reshape?}: the engine request (or
- * {op: "status"}) to run once the engine is ready, and what to apply to its
- * reply before it goes back.
+ * (answered here), or {request, reshape?, site?, tab?}: the engine request
+ * (or {op: "status"}) to run once the engine is ready, what to apply to its
+ * reply before it goes back, and for a context call the sender's site and tab.
+ * allows(site) → {ok} | {ok: false, reason} is the user's switches (pause,
+ * per site): content messages from a site it refuses are refused.
  */
-export async function route(message, sender, runtime) {
+export async function route(message, sender, runtime, allows = () => ({ ok: true })) {
   if (!isObject(message) || typeof message.kind !== 'string') return { refusal: refuse('bad_request', 'a message is an object with a string "kind"') };
   if (message.kind === 'op') {
     if (!isExtensionPage(sender, runtime)) return { refusal: refuse('forbidden', 'privileged ops are accepted only from the extension\'s own pages') };
@@ -126,6 +128,8 @@ export async function route(message, sender, runtime) {
   if (!fields) return { refusal: refuse('bad_request', `unknown message kind ${JSON.stringify(message.kind).slice(0, 40)}`) };
   const site = senderSite(sender, runtime);
   if (!site) return { refusal: refuse('forbidden', 'content messages are accepted only from the top frame of a web page in a normal tab') };
+  const allowed = allows(site);
+  if (!allowed.ok) return { refusal: refuse('forbidden', allowed.reason) };
   const problem = check(message, fields);
   if (problem) return { refusal: refuse('bad_request', problem) };
   const frame = `${sender.tab.id}/${sender.frameId}`;
@@ -147,7 +151,7 @@ export async function route(message, sender, runtime) {
     if (i < 0) return { refusal: refuse('forbidden', 'context is given only for a prompt the user just submitted in this tab') };
     list.splice(i, 1);                                   // once
     if (!list.length) submits.delete(frame);
-    return { request: { op: 'context', text: message.text }, reshape: contextReply };
+    return { request: { op: 'context', text: message.text }, reshape: contextReply, site, tab: sender.tab.id };
   }
   // Ids are namespaced by site (the sender's host) so that one site's page
   // cannot replace another site's turns (ingest is idempotent by id and

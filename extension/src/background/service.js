@@ -3,6 +3,7 @@
 // next message rebuilds it from what is stored.
 import { loadEngine, EngineError } from './engine.js';
 import { openDB, Store } from './store.js';
+import { Prefs, PREF_OPS } from './prefs.js';
 
 /** start loads the engine and restores the store; it resolves to the Store. */
 export async function start(runtime) {
@@ -36,9 +37,29 @@ export class Service {
     this.instance = crypto.randomUUID();      // tells a restarted worker apart (status)
     this.ready = start(runtime);
     this.ready.catch((e) => console.error('confidant: start failed', e));
+    this.prefs = Prefs.open();                // the switches; independent of the engine
+    this.prefs.catch((e) => console.error('confidant: prefs failed to open', e));
+  }
+
+  /** allows resolves to the switches' check for content calls (refuses all if they cannot be read). */
+  async allows() {
+    try {
+      const prefs = await this.prefs;
+      return (site) => prefs.allows(site);
+    } catch (e) {
+      this.prefs = Prefs.open();
+      return () => ({ ok: false, reason: `Confidant's settings could not be read: ${e?.message ?? e}` });
+    }
   }
 
   async run(request) {
+    if (PREF_OPS.has(request.op)) {
+      try {
+        return await (await this.prefs).handle(request);
+      } catch (e) {
+        return { error: { code: 'internal', message: `settings not changed: ${e?.message ?? e}` } };
+      }
+    }
     let store;
     const ready = this.ready;
     try {

@@ -13,9 +13,15 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 });
 
 async function handle(message, sender) {
-  const routed = await route(message, sender, chrome.runtime);
+  const routed = await route(message, sender, chrome.runtime, await service.allows());
   if (routed.refusal) return routed.refusal;
   if (routed.reply) return routed.reply;
   const reply = await service.run(routed.request);
-  return routed.reshape ? routed.reshape(reply) : reply;
+  const shaped = routed.reshape ? routed.reshape(reply) : reply;
+  if (routed.tab !== undefined && shaped.items?.length) {
+    // What a tab was given, for the popup's "injected in this chat" view.
+    (await service.prefs).record(routed.tab, routed.site, shaped.items)
+      .catch((e) => console.error('confidant: injection record failed', e));
+  }
+  return shaped;
 }
