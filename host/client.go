@@ -46,6 +46,19 @@ func (n *Native) ExportSnapshot(_ context.Context, compact bool) ([]byte, error)
 	return n.h.ExportRaw(compact), nil
 }
 
+// ImportFeed implements Feeder.
+func (n *Native) ImportFeed(_ context.Context, id uint32, data []byte) ([]byte, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.h.FeedRaw(id, data), nil
+}
+
+// Feeder is a Caller that can pass import chunks as raw bytes (the
+// reactor's import_feed), sparing base64 and JSON.
+type Feeder interface {
+	ImportFeed(ctx context.Context, id uint32, data []byte) ([]byte, error)
+}
+
 // Snapshotter is a Caller that can also move snapshots as raw bytes (the
 // reactor's snapshot_export/snapshot_import), sparing base64 and JSON.
 type Snapshotter interface {
@@ -232,4 +245,36 @@ func (c Client) Import(ctx context.Context, data []byte) (engine.Stats, error) {
 		return r, decodeReply("snapshot_import", reply, &r)
 	}
 	return r, c.do(ctx, "snapshot.import", wasm.SnapshotData{Data: data}, &r)
+}
+
+// ImportBegin starts importing another tool's export (format chatgpt,
+// claude or memories) and returns its handle.
+func (c Client) ImportBegin(ctx context.Context, format string) (uint32, error) {
+	var r wasm.ImportBeginReply
+	return r.Import, c.do(ctx, "import.begin", wasm.ImportBeginRequest{Format: format}, &r)
+}
+
+// ImportFeed passes the next chunk of an import and returns the running
+// totals. On error the import is gone and the store unchanged.
+func (c Client) ImportFeed(ctx context.Context, id uint32, data []byte) (engine.ImportTotals, error) {
+	var r engine.ImportTotals
+	if f, ok := c.C.(Feeder); ok {
+		reply, err := f.ImportFeed(ctx, id, data)
+		if err != nil {
+			return r, err
+		}
+		return r, decodeReply("import_feed", reply, &r)
+	}
+	return r, c.do(ctx, "import.feed", wasm.ImportFeedRequest{Import: id, Data: data}, &r)
+}
+
+// ImportEnd applies an import in one step and returns its totals.
+func (c Client) ImportEnd(ctx context.Context, id uint32) (engine.ImportTotals, error) {
+	var r engine.ImportTotals
+	return r, c.do(ctx, "import.end", wasm.ImportRequest{Import: id}, &r)
+}
+
+// ImportCancel drops an import; the store is unchanged.
+func (c Client) ImportCancel(ctx context.Context, id uint32) error {
+	return c.do(ctx, "import.cancel", wasm.ImportRequest{Import: id}, nil)
 }

@@ -45,7 +45,7 @@ func NewRuntime(ctx context.Context, wasmBytes []byte, cacheDir string) (*Runtim
 		rt.Close(ctx)
 		return nil, fmt.Errorf("compiling engine module: %w", err)
 	}
-	for _, name := range []string{"alloc", "free", "call", "snapshot_export", "snapshot_import", "_initialize"} {
+	for _, name := range []string{"alloc", "free", "call", "snapshot_export", "snapshot_import", "import_feed", "_initialize"} {
 		if _, ok := mod.ExportedFunctions()[name]; !ok {
 			rt.Close(ctx)
 			return nil, fmt.Errorf("engine module does not export %q: not a Confidant reactor", name)
@@ -72,6 +72,7 @@ type Instance struct {
 	mod               api.Module
 	alloc, free, call api.Function
 	export, imprt     api.Function
+	feed              api.Function
 }
 
 // Instance starts a fresh engine.
@@ -84,7 +85,7 @@ func (r *Runtime) Instance(ctx context.Context) (*Instance, error) {
 	}
 	return &Instance{mod: m, alloc: m.ExportedFunction("alloc"), free: m.ExportedFunction("free"),
 		call: m.ExportedFunction("call"), export: m.ExportedFunction("snapshot_export"),
-		imprt: m.ExportedFunction("snapshot_import")}, nil
+		imprt: m.ExportedFunction("snapshot_import"), feed: m.ExportedFunction("import_feed")}, nil
 }
 
 // Close stops the instance.
@@ -117,6 +118,14 @@ func (i *Instance) ImportSnapshot(ctx context.Context, data []byte) ([]byte, err
 	return i.withBuffer(ctx, data, i.imprt)
 }
 
+// ImportFeed passes a raw chunk of an import (import_feed) and returns the
+// JSON reply of import.feed.
+func (i *Instance) ImportFeed(ctx context.Context, id uint32, data []byte) ([]byte, error) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.withBuffer(ctx, data, i.feed, uint64(id))
+}
+
 // ExportSnapshot returns raw snapshot bytes, or a JSON error reply
 // (snapshot_export).
 func (i *Instance) ExportSnapshot(ctx context.Context, compact bool) ([]byte, error) {
@@ -133,9 +142,9 @@ func (i *Instance) ExportSnapshot(ctx context.Context, compact bool) ([]byte, er
 	return i.reply(ctx, res[0])
 }
 
-// withBuffer copies in into a module buffer, calls fn(ptr, len) and
-// returns its reply.
-func (i *Instance) withBuffer(ctx context.Context, in []byte, fn api.Function) ([]byte, error) {
+// withBuffer copies in into a module buffer, calls fn(lead..., ptr, len)
+// and returns its reply.
+func (i *Instance) withBuffer(ctx context.Context, in []byte, fn api.Function, lead ...uint64) ([]byte, error) {
 	if len(in) > MaxBuffer {
 		return nil, fmt.Errorf("%w: %d bytes is over the %d-byte limit of one call", ErrTooLarge, len(in), MaxBuffer)
 	}
@@ -151,7 +160,7 @@ func (i *Instance) withBuffer(ctx context.Context, in []byte, fn api.Function) (
 	if !i.mod.Memory().Write(p, in) {
 		return nil, fmt.Errorf("%w: request buffer out of range", ErrModule)
 	}
-	res, err = fn.Call(ctx, uint64(p), uint64(len(in)))
+	res, err = fn.Call(ctx, append(lead, uint64(p), uint64(len(in)))...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrModule, fn.Definition().Name(), err)
 	}

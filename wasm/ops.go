@@ -30,6 +30,10 @@
 //	settings.set     token_budget, max_memories, consent?            Settings
 //	snapshot.export  compact?                                        {"data": base64 snapshot}
 //	snapshot.import  data: base64 snapshot                           Stats (replaces the store; texts re-cleaned)
+//	import.begin     format: "chatgpt"|"claude"|"memories"           {"import": id}
+//	import.feed      import: id, data: base64 chunk                  Totals (running)
+//	import.end       import: id                                      Totals (applied)
+//	import.cancel    import: id                                      {"ok": true}
 //
 // Session = {id, site?, title?, start?}; Turn = {id, session, role, text,
 // time}; Hit = {id, session, role, time, score, text, why: [string]};
@@ -48,6 +52,28 @@
 // session's turns in time order; an unknown id is not_found. For both,
 // limit is 1..500 (default 50) and offset >= 0, else invalid.
 //
+// # Imports from other chat tools
+//
+// import.begin starts reading another tool's export (core/importer: ChatGPT
+// or Claude conversations.json, or a memories list, one per line) and
+// returns a handle; import.feed passes the file's next chunk, of any size
+// and cut anywhere, and import.end applies everything at once. Totals =
+// {sessions, turns, facts, duplicates, redacted, bytes}: new conversations,
+// new turns, memory lines plus fact statements found in new user turns,
+// turns and memories already stored (same id, or the same message captured
+// live: same site, role and text within 12 hours), turns with a secret
+// redacted, and bytes consumed.
+//
+// Feeding stages: it parses, cleans, redacts, extracts facts and finds
+// duplicates, but the store does not change until import.end, which files
+// the staged records in one step. A malformed chunk (one specific error
+// naming the conversation or line and the byte offset), import.cancel or a
+// dropped handle leaves the store exactly as it was; after an error the
+// handle is gone (not_found). At most 4 imports may be open; one holds at
+// most 2 million turns (invalid), one conversation at most 32 MiB
+// (too_large). Live capture (ingest) and every other op may run between
+// feeds.
+//
 // # Binary snapshot exports
 //
 // Snapshots are megabytes; besides the JSON ops above (base64 payloads) the
@@ -55,6 +81,7 @@
 //
 //	snapshot_export(compact u32) u64   reply = raw snapshot ("CFDS"…) or a JSON error ("{"…)
 //	snapshot_import(ptr, len u32) u64  reply = the JSON reply of snapshot.import
+//	import_feed(id, ptr, len u32) u64  reply = the JSON reply of import.feed (raw chunk, no base64)
 //
 // snapshot_import is the local restore path (the host's own store, written
 // by snapshot_export): it trusts the stored analysed terms and skips
@@ -172,6 +199,22 @@ type (
 		Op   string `json:"op,omitempty"`
 		Data []byte `json:"data"`
 	}
+	// ImportBeginRequest starts an import.
+	ImportBeginRequest struct {
+		Op     string `json:"op,omitempty"`
+		Format string `json:"format"`
+	}
+	// ImportFeedRequest passes the next chunk of an import (base64).
+	ImportFeedRequest struct {
+		Op     string `json:"op,omitempty"`
+		Import uint32 `json:"import"`
+		Data   []byte `json:"data"`
+	}
+	// ImportRequest names an import.
+	ImportRequest struct {
+		Op     string `json:"op,omitempty"`
+		Import uint32 `json:"import"`
+	}
 )
 
 // Reply schemas.
@@ -192,6 +235,10 @@ type (
 	OK struct {
 		OK bool `json:"ok"`
 	}
+	// ImportBeginReply is the handle of a new import.
+	ImportBeginReply struct {
+		Import uint32 `json:"import"`
+	}
 	// VersionReply names the engine and format versions.
 	VersionReply struct {
 		Version  string `json:"version"`
@@ -206,10 +253,13 @@ const Version = "0.1.0"
 // Handler serves requests against one engine.
 type Handler struct {
 	E *engine.Engine
+
+	imports    map[uint32]*importJob
+	nextImport uint32
 }
 
 // NewHandler returns a handler over a fresh engine.
-func NewHandler() *Handler { return &Handler{E: engine.New()} }
+func NewHandler() *Handler { return &Handler{E: engine.New(), imports: map[uint32]*importJob{}} }
 
 type op func(h *Handler, body []byte) (any, error)
 
@@ -230,6 +280,10 @@ var ops = map[string]op{
 	"settings.set":    handle((*Handler).settingsSet),
 	"snapshot.export": handle((*Handler).snapshotExport),
 	"snapshot.import": handle((*Handler).snapshotImport),
+	"import.begin":    handle((*Handler).importBegin),
+	"import.feed":     handle((*Handler).importFeed),
+	"import.end":      handle((*Handler).importEnd),
+	"import.cancel":   handle((*Handler).importCancel),
 }
 
 // handle adapts a typed op to the table: it decodes the request strictly

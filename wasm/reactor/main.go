@@ -86,3 +86,12 @@ func snapshotImport(p, n uint32) uint64 {
 	}
 	return keep(handler.ImportRaw(data))
 }
+
+//go:wasmexport import_feed
+func importFeed(id, p, n uint32) uint64 {
+	data := request(p, n)
+	if data == nil {
+		return keep(errBadBuffer)
+	}
+	return keep(handler.FeedRaw(id, data))
+}
