@@ -6,6 +6,7 @@ require (
 	github.com/andybalholm/brotli v1.3.0
 	github.com/kljensen/snowball v0.10.0
 	github.com/stretchr/testify v1.12.1
+	github.com/syumai/workers v0.33.0
 )
 
 require (
