@@ -339,9 +339,10 @@ const TombstoneTTL = 90 * 24 * time.Hour
 
 // GC returns s without the tombstones whose wall time is more than keep
 // before now. Live records are never dropped; a tombstone stamped in the
-// future (a fast clock) is kept until it too is older than keep.
+// future (a fast clock) is kept until it too is older than keep. The engine
+// passes Horizon(s, device, physical now) as now, not the raw clock.
 func GC[T Payload](s Set[T], now time.Time, keep time.Duration) Set[T] {
-	cut := now.UnixMilli() - keep.Milliseconds()
+	cut := now.UnixMilli() - max(keep, 0).Milliseconds()
 	n := 0
 	for _, r := range s.recs {
 		if r.Deleted && r.Stamp.Wall < cut {
@@ -358,6 +359,26 @@ func GC[T Payload](s Set[T], now time.Time, keep time.Duration) Set[T] {
 		}
 	}
 	return Set[T]{recs: out}
+}
+
+// Horizon is the time a device should collect tombstones at: the earlier
+// of its physical now and the latest wall time stamped by any other device
+// in s (now if no other device has written). A device whose clock runs far
+// ahead (the case clamping guards against) would otherwise find every other
+// device's tombstones expired, drop them and push a head without them, and
+// records would come back from devices that still hold them. Bounding by
+// what other devices have written can only delay collection, which is safe.
+func Horizon[T Payload](s Set[T], self string, now time.Time) time.Time {
+	var other int64 = -1
+	for _, r := range s.recs {
+		if r.Stamp.Device != self && r.Stamp.Wall > other {
+			other = r.Stamp.Wall
+		}
+	}
+	if other < 0 || other >= now.UnixMilli() {
+		return now
+	}
+	return time.UnixMilli(other).UTC()
 }
 
 // StaleAfter is how long a device may go without a successful sync and

@@ -233,3 +233,31 @@ func TestValidate(t *testing.T) {
 	require.Equal(t, "turn:t", good.Key.String())
 	require.Equal(t, "kind(9)", Kind(9).String())
 }
+
+func TestHorizonProtectsOthersTombstones(t *testing.T) {
+	day := int64(24 * time.Hour / time.Millisecond)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	w := func(days int64) int64 { return t0.UnixMilli() + days*day }
+	s := FromRecords(
+		tomb(KindTurn, "a-deleted", st(w(0), 0, "a")),
+		rec(KindTurn, "a-wrote", st(w(10), 0, "a"), "x"),
+		tomb(KindTurn, "f-deleted", st(w(30*365), 0, "far")),
+	)
+	// The far-future device believes it is 2056: by its raw clock every
+	// tombstone of device a has expired.
+	farNow := t0.Add(30*365*24*time.Hour + time.Hour)
+	_, ok := GC(s, farNow, TombstoneTTL).Get(Key{KindTurn, "a-deleted"})
+	require.False(t, ok, "raw clock drops a's tombstone")
+	h := Horizon(s, "far", farNow)
+	require.Equal(t, time.UnixMilli(w(10)).UTC(), h)
+	_, ok = GC(s, h, TombstoneTTL).Get(Key{KindTurn, "a-deleted"})
+	require.True(t, ok, "the horizon keeps it")
+	// A correct device: its horizon is its now when others are current…
+	now := t0.Add(200 * 24 * time.Hour)
+	require.Equal(t, now, Horizon(s, "a", now))
+	// …and GC then collects what is old.
+	_, ok = GC(s, Horizon(s, "a", now), TombstoneTTL).Get(Key{KindTurn, "a-deleted"})
+	require.False(t, ok)
+	// No other device: the device's own clock.
+	require.Equal(t, now, Horizon(FromRecords(rec(KindTurn, "x", st(1, 0, "solo"), "")), "solo", now))
+}
