@@ -29,7 +29,10 @@
 // it uses Rebase, which takes the remote set as the truth and adds only the
 // local versions written after that last sync. Unchanged local records the
 // remote no longer has are dropped, so they cannot resurrect; local edits
-// made offline are kept.
+// made offline are kept. Collection happens at Horizon, not at the raw
+// clock, so a device whose clock runs far ahead does not collect other
+// devices' tombstones early; the price is that a vault whose only other
+// device is retired stops collecting (bytes wasted, nothing resurrected).
 //
 // # Cascades
 //
@@ -43,6 +46,17 @@
 // inside Merge keeps Merge a pure per-key maximum (the laws above hold) and
 // makes the cascade itself a replicated, GC-safe fact: the turns stay deleted
 // after the session's tombstone has expired.
+//
+// # Use by the engine
+//
+// Keep one hlc.Clock per device (seeded on start by observing the greatest
+// stored stamp) and a stamp per record, tombstones included. Stamp a create
+// with Clock.Now and an edit or delete with Clock.After(current stamp). To
+// sync: decode the remote records and Validate them; Clock.Observe the
+// remote MaxStamp; merged := Merge(local, remote), or Rebase when Stale;
+// tombstone the Orphans; apply Changed(local, merged) in one transaction;
+// GC at Horizon before sealing; remember Clock.Now and the time as the last
+// sync.
 package merge
 
 import (
