@@ -23,19 +23,20 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"demo":     {"ingest the sample conversations into a fresh profile and show what would be injected", cmdDemo},
-		"ingest":   {"add turns from a JSONL file (or - for stdin)", cmdIngest},
-		"recall":   {"rank memories for a prompt, with reasons", cmdRecall},
-		"context":  {"print the block Confidant would inject before a prompt", cmdContext},
-		"facts":    {"list, edit, pin or delete learned facts", cmdFacts},
-		"sessions": {"list conversations, newest first, by site, time or text", cmdSessions},
-		"session":  {"show one conversation's turns", cmdSession},
-		"forget":   {"forget a turn, a session, or everything", cmdForget},
-		"export":   {"write the profile as a snapshot file", cmdExport},
-		"import":   {"replace the profile with a snapshot file", cmdImport},
-		"stats":    {"show what is stored", cmdStats},
-		"settings": {"show or change the token budget, memories per prompt and consent for sensitive categories", cmdSettings},
-		"bench":    {"run benchmarks (longmemeval, locomo, generic, perf, extraction)", cmdBench},
+		"demo":        {"ingest the sample conversations into a fresh profile and show what would be injected", cmdDemo},
+		"ingest":      {"add turns from a JSONL file (or - for stdin)", cmdIngest},
+		"recall":      {"rank memories for a prompt, with reasons", cmdRecall},
+		"context":     {"print the block Confidant would inject before a prompt", cmdContext},
+		"facts":       {"list, edit, pin or delete learned facts", cmdFacts},
+		"sessions":    {"list conversations, newest first, by site, time or text", cmdSessions},
+		"session":     {"show one conversation's turns", cmdSession},
+		"forget":      {"forget a turn, a session, or everything", cmdForget},
+		"export":      {"write the profile as a snapshot file", cmdExport},
+		"import":      {"replace the profile with a snapshot file", cmdImport},
+		"import-chat": {"add conversations from a ChatGPT or Claude data export (.zip or conversations.json) or a memories list", cmdImportChat},
+		"stats":       {"show what is stored", cmdStats},
+		"settings":    {"show or change the token budget, memories per prompt and consent for sensitive categories", cmdSettings},
+		"bench":       {"run benchmarks (longmemeval, locomo, generic, perf, extraction)", cmdBench},
 	}
 }
 
@@ -47,7 +48,7 @@ func usage() {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(os.Stderr, "  %-8s %s\n", n, commands[n].summary)
+		fmt.Fprintf(os.Stderr, "  %-11s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(os.Stderr, "\nRun `confidant <command> -h` for a command's flags.")
 }
