@@ -3,6 +3,7 @@
 // after a compaction, and with a corrupt snapshot quarantined.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { launch, openManager, op, stopWorker, turn } from './helpers.mjs';
 
 const T = '2024-03-01T09:00:00Z';
@@ -184,4 +185,61 @@ test('a log record that fails to replay over a good snapshot: both are copied to
   status = await op(page, { op: 'status' });
   assert.equal(status.compactions, 0, 'no compaction while degraded');
   assert.equal(status.log, logged + 250, 'the log was never cleared');
+});
+
+test('degraded mode is resolved from the manager: download the quarantine, keep the current state, compaction is back', async (t) => {
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await openManager(browser);
+  page.on('dialog', (d) => d.accept());
+  await op(page, { op: 'ingest', turns: [turn('pets', 'dog', 'I have a dog named Biscuit, he is a beagle.', T)] });
+  const fact = await dogFact(page);
+  const pin = JSON.stringify({ op: 'facts.pin', id: fact.id, pinned: true });
+  const cat = JSON.stringify({ op: 'ingest', turns: [{ id: 'cat', session: 'pets', role: 'user', text: 'My cat is called Miso.', time: T }] });
+  await page.evaluate(async (records) => {
+    const db = await new Promise((res, rej) => { const r = indexedDB.open('confidant', 1); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    const tx = db.transaction(['snapshot', 'log'], 'readwrite');
+    tx.objectStore('snapshot').put({ bytes: new TextEncoder().encode('CFDS garbage').buffer, at: 1 }, 'latest');
+    tx.objectStore('log').clear();
+    for (const json of records) tx.objectStore('log').add({ json, at: 2 });
+    await new Promise((res, rej) => { tx.oncomplete = res; tx.onerror = () => rej(tx.error); });
+    db.close();
+  }, [cat, pin]);
+  let status = await restart(browser, page);
+  assert.ok(status.degraded, 'degraded');
+  const turns = status.engine.turns;
+
+  // The manager shows it: a banner, and the Health section explains.
+  await page.reload();
+  await page.getByRole('alert').filter({ hasText: 'could not be loaded' }).waitFor();
+  await page.getByRole('link', { name: 'Review it in Health' }).click();
+  await page.getByRole('heading', { name: 'Some stored data could not be loaded' }).waitFor();
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download quarantined data' }).click()]);
+  const kept = JSON.parse(await readFile(await download.path(), 'utf8'));
+  assert.equal(kept.records.length, 1);
+  assert.equal(Buffer.from(kept.records[0].snapshot, 'base64').toString(), 'CFDS garbage');
+  assert.deepEqual(kept.records[0].log.map((l) => l.json), [cat, pin]);
+  assert.equal(kept.records[0].kind, 'snapshot');
+
+  await page.getByRole('button', { name: 'Resolve: keep the current state' }).click();
+  await page.getByText('Resolved: the current state was kept').waitFor();
+  await page.locator('#banner').waitFor({ state: 'hidden' });
+  status = await op(page, { op: 'status' });
+  assert.equal(status.degraded, null);
+  assert.equal(status.quarantine, null);
+  assert.equal(status.compactions, 1, 'compacted at once');
+  assert.equal(status.log, 0);
+  assert.ok(status.snapshot?.size > 0);
+  const keys = await page.evaluate(async () => {
+    const db = await new Promise((res) => { const r = indexedDB.open('confidant', 1); r.onsuccess = () => res(r.result); });
+    return new Promise((res) => { const r = db.transaction('snapshot').objectStore('snapshot').getAllKeys(); r.onsuccess = () => res(r.result); });
+  });
+  assert.deepEqual(keys, ['latest'], 'the quarantine records are gone');
+
+  status = await restart(browser, page);
+  assert.equal(status.degraded, null, 'healthy after a restart');
+  assert.deepEqual(status.errors, []);
+  assert.equal(status.engine.turns, turns, 'the state that was kept');
+  assert.equal((await op(page, { op: 'recall', text: "what's my cat's name?" })).hits[0]?.id, 'cat');
 });

@@ -5,6 +5,9 @@ import { loadEngine, EngineError } from './engine.js';
 import { openDB, Store } from './store.js';
 import { Prefs, PREF_OPS } from './prefs.js';
 
+/** The store's own privileged ops (not the engine's): see store.js. */
+const STORE_OPS = new Set(['store.quarantine.get', 'store.quarantine.clear']);
+
 /** start loads the engine and restores the store; it resolves to the Store. */
 export async function start(runtime) {
   const t0 = performance.now();
@@ -71,6 +74,7 @@ export class Service {
     if (request.op === 'status') {
       return { instance: this.instance, ...(await store.status()), engine: store.engine.call({ op: 'stats' }) };
     }
+    if (STORE_OPS.has(request.op)) return this.#storeOp(store, request);
     let reply;
     try {
       reply = await store.apply(request);
@@ -86,6 +90,17 @@ export class Service {
       if (store.engine.broken) this.#rebuild(ready);
     }
     return reply;
+  }
+
+  // #storeOp runs the store's own ops (degraded mode: see store.js).
+  async #storeOp(store, request) {
+    const extra = Object.keys(request).find((k) => k !== 'op');
+    if (extra) return { error: { code: 'bad_request', message: `${extra}: unknown field` } };
+    try {
+      return request.op === 'store.quarantine.get' ? await store.quarantineRecords() : await store.clearQuarantine();
+    } catch (e) {
+      return { error: { code: 'internal', message: `not done: ${e?.message ?? e}` } };
+    }
   }
 
   // #rebuild discards a broken engine once (not again for each request that

@@ -22,6 +22,16 @@
 // partial (a snapshot was unreadable or a record did not replay), so
 // compaction never runs — it would persist the partial state and clear the
 // log. The status op reports it; the log only grows until the user resolves it.
+//
+// Resolving it (privileged ops, from the manager's Health section):
+//   store.quarantine.get    → {records: [{key, at, kind, error, snapshot:
+//                             base64|null, log: [{json, at}]}]}: everything
+//                             kept, to download before resolving
+//   store.quarantine.clear  → {ok: true, removed: n}: "keep the current
+//                             state": deletes every quarantine record in ONE
+//                             transaction, leaves degraded mode (compaction
+//                             is on again) and compacts (the current state
+//                             becomes the snapshot; the log is cleared).
 
 import { EngineError } from './engine.js';
 
@@ -52,6 +62,12 @@ const result = (req) => new Promise((resolve, reject) => {
   req.onsuccess = () => resolve(req.result);
   req.onerror = () => reject(req.error);
 });
+
+function toBase64(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
 
 const describe = (q) => ({ at: q.at, error: q.error, size: q.bytes?.byteLength ?? 0, log: q.log?.length ?? 0 });
 
@@ -219,6 +235,39 @@ export class Store {
       this.#fail('compaction', `compaction failed: ${e?.message ?? e}`);
     }).finally(() => { this.compacting = null; });
     return this.compacting;
+  }
+
+  /** quarantineRecords returns every quarantine record (store.quarantine.get). */
+  async quarantineRecords() {
+    const tx = this.db.transaction('snapshot', 'readonly');
+    const os = tx.objectStore('snapshot');
+    const range = IDBKeyRange.bound('quarantine', 'quarantine\uffff');
+    const [keys, values] = await Promise.all([result(os.getAllKeys(range)), result(os.getAll(range))]);
+    return {
+      records: values.map((q, i) => ({
+        key: keys[i], at: q.at, kind: q.kind ?? null, error: q.error ?? null,
+        snapshot: q.bytes ? toBase64(new Uint8Array(q.bytes)) : null,
+        log: (q.log ?? []).map(({ json, at }) => ({ json, at })),
+      })),
+    };
+  }
+
+  /**
+   * clearQuarantine resolves degraded mode by keeping the current state: the
+   * quarantine records go (one transaction), compaction is on again and runs
+   * now, so the current state is what the next start restores.
+   */
+  async clearQuarantine() {
+    const tx = this.db.transaction('snapshot', 'readwrite', STRICT);
+    const os = tx.objectStore('snapshot');
+    const range = IDBKeyRange.bound('quarantine', 'quarantine\uffff');
+    const count = os.count(range);
+    os.delete(range);
+    await done(tx);
+    this.degraded = null;
+    this.quarantined = null;
+    await this.compact();
+    return { ok: true, removed: count.result };
   }
 
   /** status describes the store for the status op. */
