@@ -1,0 +1,52 @@
+// data.js — the Data section: export a snapshot (.cfds), import one
+// (replaces the store; refused files change nothing), delete everything.
+import { send, say, problem, toBase64, fromBase64, download } from './api.js';
+
+const $ = (id) => document.getElementById(id);
+const WIPE = 'delete everything';
+
+const summary = (s) => `${s.sessions} conversations, ${s.turns} messages, ${s.current_facts} facts`;
+
+async function exportSnapshot() {
+  const status = $('export-status');
+  say(status, 'Exporting…');
+  const reply = await send({ op: 'snapshot.export' });
+  if (reply?.error) return say(status, `Export failed: ${problem(reply)}`, true);
+  const bytes = fromBase64(reply.data);
+  download(bytes, `confidant-${new Date().toISOString().slice(0, 10)}.cfds`);
+  say(status, `Exported a snapshot (${Math.ceil(bytes.length / 1024)} KB).`);
+}
+
+async function importSnapshot(e) {
+  e.preventDefault();
+  const status = $('import-status');
+  const file = $('import-file').files[0];
+  if (!file) return say(status, 'Choose a snapshot file first.', true);
+  if (!confirm(`Import “${file.name}”?\n\nIt replaces everything Confidant stores now (facts, conversations, settings). Export first if you want to keep the current data.`)) return;
+  say(status, 'Importing…');
+  const data = toBase64(new Uint8Array(await file.arrayBuffer()));
+  const reply = await send({ op: 'snapshot.import', data });
+  if (reply?.error) return say(status, `The file was not imported, nothing changed: ${problem(reply)}`, true);
+  say(status, `Imported: ${summary(reply)}.`);
+  $('import-file').value = '';
+}
+
+async function wipe(e) {
+  e.preventDefault();
+  const status = $('wipe-status');
+  if ($('wipe-confirm').value.trim().toLowerCase() !== WIPE) return say(status, `Type “${WIPE}” first.`, true);
+  const reply = await send({ op: 'forget', all: true });
+  if (reply?.error) return say(status, `Not deleted: ${problem(reply)}`, true);
+  $('wipe-confirm').value = '';
+  $('wipe').querySelector('button').disabled = true;
+  say(status, 'Everything was deleted. Your settings are kept.');
+}
+
+export function init() {
+  $('export').addEventListener('click', exportSnapshot);
+  $('import').addEventListener('submit', importSnapshot);
+  $('wipe').addEventListener('submit', wipe);
+  $('wipe-confirm').addEventListener('input', (e) => {
+    $('wipe').querySelector('button').disabled = e.target.value.trim().toLowerCase() !== WIPE;
+  });
+}
