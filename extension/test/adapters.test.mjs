@@ -218,7 +218,7 @@ test('the shipped manifest runs the adapters before the bootstrap, the page scri
   const at = (f) => isolated.js.indexOf(f);
   for (const f of files) if (!f.endsWith('index.js')) assert.ok(at(f) < at('content/adapters/index.js'), `${f} before the registry`);
   for (const f of files) assert.ok(at('content/adapter-kit.js') < at(f), `the adapter kit before ${f}`);
-  assert.deepEqual(isolated.js.slice(at('content/adapters/index.js')), ['content/adapters/index.js', 'content/capture.js', 'content/inject.js', 'content/content.js']);
+  assert.deepEqual(isolated.js.slice(at('content/adapters/index.js')), ['content/adapters/index.js', 'content/capture.js', 'content/inject.js', 'content/chip.js', 'content/content.js']);
   assert.equal(isolated.world, undefined);
   assert.deepEqual(main.js, ['content/page.js']);
   assert.equal(main.world, 'MAIN');
