@@ -41,6 +41,7 @@ func rawContent(h Header, snapLen uint32, frame []byte, padTo int) []byte {
 // 300 other payload bytes one way; SEAL_EXHAUSTIVE=1 flips every byte (about
 // a minute).
 func TestEveryByteFlipRefused(t *testing.T) {
+	t.Parallel()
 	k := fixedKey(9)
 	blob, err := Seal(k, hdr(k, 1, [32]byte{}), []byte("a small snapshot"))
 	require.NoError(t, err)

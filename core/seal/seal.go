@@ -371,7 +371,10 @@ func decompress(frame []byte, n int) ([]byte, error) {
 		}
 		return nil, fail(ErrFormat, fmt.Sprintf("zstd frame declares %d bytes, not the snapshot's %d", zh.FrameContentSize, n))
 	}
-	out, err := decoder().DecodeAll(frame, make([]byte, 0, n))
+	// No zstd block produces more than 128 KiB from fewer than 4 bytes, so
+	// a frame this short cannot fill more than this: a declared length the
+	// frame cannot reach costs no allocation.
+	out, err := decoder().DecodeAll(frame, make([]byte, 0, min(n, len(frame)*(128<<10/4))))
 	switch {
 	case errors.Is(err, zstd.ErrDecoderSizeExceeded):
 		return nil, fail(ErrTooLarge, fmt.Sprintf("zstd frame decompresses to more than %d bytes", n))
