@@ -20,6 +20,14 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing > /dev/null
 fi
 ./build.sh
+# --- sync Worker (worker/) -------------------------------------------------------
+# Installs wrangler (pinned 4.86.0, with workerd) for worker/sync's TestWorkerd,
+# which `go test ./...` below runs against the real runtime (it fails, not skips,
+# without worker/node_modules); vets the Worker's GOOS=js files, which
+# `go vet ./...` does not see.
+(cd worker && npm ci --no-audit --no-fund --loglevel=error)
+GOOS=js GOARCH=wasm go vet ./worker/...
+# --- end sync Worker --------------------------------------------------------------
 go vet ./...
 go test -count=1 ./...
 

@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -299,7 +300,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (route, *apiErro
 	if perr != nil {
 		return rt, perr
 	}
-	if !strings.Contains(allowedMethods[rt.kind], r.Method) {
+	if !slices.Contains(strings.Split(allowedMethods[rt.kind], ", "), r.Method) {
 		e := fail(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed here; allowed: %s", r.Method, allowedMethods[rt.kind])
 		e.header = map[string]string{"Allow": allowedMethods[rt.kind]}
 		return rt, e
