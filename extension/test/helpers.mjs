@@ -21,11 +21,15 @@ export const WASM = join(ROOT, 'dist', 'confidant.wasm');
  * extra.siteMatches adds copies of the shipped content-script entries (the
  * isolated-world scripts and the MAIN-world page script) for these match
  * patterns: the test-only way to enable the generic adapter on the fixture host.
+ * extra.grantHosts adds host_permissions (granted at install) to the copy's
+ * manifest: stands in for the user's "Allow" in the dialog that
+ * chrome.permissions.request shows when a site is turned on (a test cannot
+ * click browser dialogs); the request then resolves true without asking.
  * extra.hostRules maps real site hosts to local servers
  * (--host-resolver-rules, e.g. "MAP chatgpt.com 127.0.0.1:PORT"); TLS errors
  * are then ignored (the fixture server's certificate is self-signed).
  */
-export async function launch({ contentScripts, siteMatches, hostRules } = {}) {
+export async function launch({ contentScripts, siteMatches, hostRules, grantHosts } = {}) {
   await access(join(BUILT, 'manifest.json')).catch(() => {
     throw new Error('dist/extension is missing: run ./build.sh && ./build-extension.sh first');
   });
@@ -44,6 +48,11 @@ export async function launch({ contentScripts, siteMatches, hostRules } = {}) {
   if (siteMatches) {
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
     manifest.content_scripts = [...manifest.content_scripts, ...manifest.content_scripts.map((e) => ({ ...e, matches: siteMatches }))];
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  }
+  if (grantHosts) {
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    manifest.host_permissions = grantHosts;
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   }
   const extraArgs = hostRules ? ['--host-resolver-rules=' + hostRules, '--ignore-certificate-errors'] : [];

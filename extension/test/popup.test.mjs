@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { launch, openManager, op, serve, turn } from './helpers.mjs';
+import { launch, openManager, op, serve, serveSite, turn } from './helpers.mjs';
 
 async function openPopup(browser, tab, url, colorScheme = 'light') {
   const page = await browser.ctx.newPage();
@@ -19,7 +19,7 @@ async function openPopup(browser, tab, url, colorScheme = 'light') {
 }
 
 test('popup: the site switch and the pause persist; built-in sites are on by default, others off', async (t) => {
-  const browser = await launch();
+  const browser = await launch({ grantHosts: ['*://chat.example.com/*'] });   // stands in for the user's Allow
   t.after(() => browser.close());
   const manager = await openManager(browser);
 
@@ -62,7 +62,7 @@ test('popup: the site switch and the pause persist; built-in sites are on by def
 
 test('popup: what was given to the assistant in this tab, as text, newest first', async (t) => {
   const server = await serve({ '/': '<!doctype html><title>chat</title><p>chat fixture</p>' });
-  const browser = await launch({ contentScripts: [{ file: 'relay.js', matches: ['http://127.0.0.1/*'] }] });
+  const browser = await launch({ contentScripts: [{ file: 'relay.js', matches: ['http://127.0.0.1/*'] }], grantHosts: ['*://127.0.0.1/*'] });
   t.after(async () => { await browser.close(); await server.close(); });
   const manager = await openManager(browser);
   await op(manager, { op: 'prefs.set', sites: { '127.0.0.1': true } });
@@ -134,4 +134,56 @@ test('popup: a degraded store shows a warning that leads to the manager', async 
   const [opened] = await Promise.all([browser.ctx.waitForEvent('page'), popup.getByRole('link', { name: 'Review it in the memory manager' }).click()]);
   await opened.getByRole('heading', { name: 'Some stored data could not be loaded' }).waitFor();
   assert.match(opened.url(), /manager\.html#health$/);
+});
+
+test('popup: turning on a site that is not built in registers the generic adapter there (with the host permission); off removes both', async (t) => {
+  const server = await serveSite('generic');
+  const browser = await launch({ grantHosts: ['*://127.0.0.1/*'] });      // stands in for the user's Allow
+  t.after(async () => { await browser.close(); await server.close(); });
+  const manager = await openManager(browser);
+  const registered = () => manager.evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).map((s) => s.id).sort());
+  const wrapped = async (page) => page.evaluate(() => !String(window.fetch).includes('[native code]'));
+
+  const web = await browser.ctx.newPage();
+  await web.goto(server.url + '/');
+  assert.equal(await wrapped(web), false, 'off by default: no content scripts on the page');
+  assert.deepEqual(await registered(), []);
+
+  const popup = await openPopup(browser, 1, server.url + '/');
+  await popup.getByRole('switch', { name: 'On for 127.0.0.1' }).check();
+  await popup.getByText('Confidant is on for 127.0.0.1').waitFor();
+  assert.deepEqual(await registered(), ['confidant-isolated:127.0.0.1', 'confidant-main:127.0.0.1']);
+
+  // The page, reloaded, runs the generic adapter: a typed prompt is captured.
+  await web.reload();
+  await web.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
+  await web.click('#box');
+  await web.keyboard.type('My favourite tea is genmaicha.');
+  await web.keyboard.press('Enter');
+  for (let i = 0; ; i++) {
+    const hits = (await op(manager, { op: 'recall', text: 'favourite tea genmaicha' })).hits ?? [];
+    if (hits.some((h) => h.text === 'My favourite tea is genmaicha.')) break;
+    if (i > 50) assert.fail('the typed prompt was not captured');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  // Off: the registration goes (and the popup gives the permission back — not
+  // observable here, where the grant stands in as an install-time one, which
+  // cannot be removed); the page is left alone after a reload.
+  await popup.getByRole('switch', { name: 'On for 127.0.0.1' }).uncheck();
+  await popup.getByText('Confidant is off for 127.0.0.1').waitFor();
+  assert.deepEqual(await registered(), []);
+  await web.reload();
+  assert.equal(await wrapped(web), false);
+});
+
+test('turning on a site without its host permission is refused with a reason', async (t) => {
+  const browser = await launch();
+  t.after(() => browser.close());
+  const manager = await openManager(browser);
+  const reply = await op(manager, { op: 'prefs.set', sites: { 'chat.example.org': true } });
+  assert.equal(reply?.error?.code, 'permission', JSON.stringify(reply));
+  assert.match(reply.error.message, /allow it when the browser asks/);
+  assert.equal((await op(manager, { op: 'prefs.get' })).sites['chat.example.org'], undefined, 'nothing changed');
+  assert.equal((await op(manager, { op: 'prefs.set', sites: { 'chat.example.org': false } })).sites['chat.example.org'], false, 'turning off needs no permission');
 });

@@ -9,13 +9,17 @@
 //               at most MAX_INJECTIONS records (oldest dropped first)
 //
 // A site the user never set is on when it is one of the built-in chat sites
-// and off otherwise (the generic adapter runs only where the user enables it).
+// and off otherwise (the generic adapter runs only where the user enables it:
+// turning on another host needs its host permission, and registers the
+// content scripts for it — see sites.js).
 //
 // Privileged ops (extension pages only; see router.js):
 //   prefs.get                        → {paused, sites, builtin: [host]}
 //   prefs.set   paused?, sites?      → same (sites: {host: true|false|null};
 //                                       null forgets the host's setting)
 //   injected.get  tab                → {injections: [{site, at, items}]} newest first
+
+import { hasAccess, reconcile } from './sites.js';
 
 const DB = 'confidant-prefs', VERSION = 1;
 const STRICT = { durability: 'strict' };
@@ -59,7 +63,24 @@ export class Prefs {
   static async open() {
     const db = await openPrefsDB();
     const stored = await result(db.transaction('prefs').objectStore('prefs').get('switches'));
-    return new Prefs(db, stored);
+    const prefs = new Prefs(db, stored);
+    await prefs.#reconcile();
+    return prefs;
+  }
+
+  // #reconcile makes the run-time content scripts match the switches; a
+  // failure is logged, not fatal (the router still refuses disabled sites).
+  async #reconcile() {
+    try {
+      await reconcile(this.#added());
+    } catch (e) {
+      console.error('confidant: content script registration failed', e);
+    }
+  }
+
+  // #added lists the non-built-in hosts the user turned on.
+  #added() {
+    return Object.entries(this.sites).filter(([host, on]) => on && !BUILTIN_SITES.includes(host)).map(([host]) => host);
   }
 
   constructor(db, stored) {
@@ -100,6 +121,9 @@ export class Prefs {
         if (on === null) delete sites[host];
         else if (typeof on === 'boolean') sites[host] = on;
         else return invalid(`sites.${host} must be true, false or null`);
+        if (on === true && !BUILTIN_SITES.includes(host) && this.sites[host] !== true && !(await hasAccess(host))) {
+          return { error: { code: 'permission', message: `Confidant may not read ${host} yet: allow it when the browser asks (turn the site on from the popup or the manager)` } };
+        }
       }
       if (Object.keys(sites).length > MAX_SITES) return invalid(`at most ${MAX_SITES} sites can have a setting`);
     }
@@ -109,6 +133,7 @@ export class Prefs {
     await done(tx);                          // durable before it takes effect
     this.paused = paused;
     this.sites = sites;
+    await this.#reconcile();
     return this.view();
   }
 

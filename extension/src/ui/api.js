@@ -71,3 +71,17 @@ export function download(data, name, type = 'application/octet-stream') {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+/**
+ * siteAccess asks the browser for (on) or gives back (off) the host
+ * permission the generic adapter needs on a site that is not built in. It
+ * must be the first thing a click handler awaits: the browser asks only
+ * within the user's gesture. Resolves to false when the user refuses.
+ */
+export async function siteAccess(host, on, builtin) {
+  if (builtin) return true;
+  const origins = [`*://${host}/*`];
+  if (on) return chrome.permissions.request({ origins });
+  await chrome.permissions.remove({ origins }).catch(() => false);
+  return true;
+}

@@ -3,7 +3,7 @@
 // is the active one (its URL is readable through the activeTab grant the
 // click gives); tests open the page with ?tab=ID&url=URL instead, since a
 // test cannot click the toolbar button.
-import { send, el, say, problem, when } from './api.js';
+import { send, el, say, problem, when, siteAccess } from './api.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -33,6 +33,7 @@ async function switches(host) {
     return;
   }
   const builtin = prefs.builtin.includes(host);
+  box.dataset.builtin = builtin ? 'yes' : '';
   box.disabled = false;
   box.checked = prefs.sites[host] ?? builtin;
   $('site-label').textContent = `On for ${host}`;
@@ -71,6 +72,10 @@ async function main() {
   const host = hostOf(tab?.url ?? '');
   $('site-on').addEventListener('change', async (e) => {
     const on = e.target.checked;
+    if (!(await siteAccess(host, on, !!e.target.dataset.builtin))) {
+      e.target.checked = !on;
+      return say($('switch-status'), `Not turned on: the browser did not allow Confidant to read ${host}.`, true);
+    }
     const reply = await send({ op: 'prefs.set', sites: { [host]: on } });
     if (reply?.error) { e.target.checked = !on; return say($('switch-status'), `Not changed: ${problem(reply)}`, true); }
     say($('switch-status'), `Confidant is ${on ? 'on' : 'off'} for ${host}${reply.paused ? ' (but paused everywhere)' : ''}.`);

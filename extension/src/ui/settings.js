@@ -1,6 +1,6 @@
 // settings.js — the Settings section: the engine's token budget and memories
 // per prompt, consent for sensitive categories, and the sites' switches.
-import { send, el, say, problem, CATEGORIES, SENSITIVE } from './api.js';
+import { send, el, say, problem, siteAccess, CATEGORIES, SENSITIVE } from './api.js';
 
 const $ = (id) => document.getElementById(id);
 let settings = null;            // the engine's settings as last read or saved
@@ -52,10 +52,12 @@ async function setConsent(category, on) {
 }
 
 // Sites: the user's switches (prefs ops).
+let builtinHosts = [];
 async function loadSites(message) {
   const reply = await send({ op: 'prefs.get' });
   if (reply?.error) return say($('sites-status'), `Could not read the sites: ${problem(reply)}`, true);
   $('pause-all').checked = reply.paused;
+  builtinHosts = reply.builtin;
   const hosts = [...new Set([...reply.builtin, ...Object.keys(reply.sites)])];
   const list = $('site-list');
   list.replaceChildren();
@@ -64,13 +66,13 @@ async function loadSites(message) {
     const on = reply.sites[host] ?? builtin;
     const id = `site-${host.replace(/[^a-z0-9]/g, '_')}`;
     const box = el('input', '', { type: 'checkbox', role: 'switch', id, checked: on });
-    box.addEventListener('change', () => setSites({ [host]: box.checked }, `${host} is ${box.checked ? 'on' : 'off'}.`));
+    box.addEventListener('change', () => setSites({ [host]: box.checked }, `${host} is ${box.checked ? 'on' : 'off'}.`, builtin));
     const item = el('li', '', { 'data-host': host });
     item.append(box, el('label', host, { for: id }), el('span', builtin ? 'built-in' : 'added by you', { class: 'meta' }));
     if (!builtin || host in reply.sites) {
       item.append(el('button', builtin ? 'Reset' : 'Remove', {
         type: 'button', class: 'small', 'aria-label': `${builtin ? 'Reset' : 'Remove'} ${host}`,
-        onclick: () => setSites({ [host]: null }, builtin ? `${host} is back to its default.` : `${host} removed.`),
+        onclick: () => setSites({ [host]: null }, builtin ? `${host} is back to its default.` : `${host} removed.`, builtin),
       }));
     }
     list.append(item);
@@ -78,7 +80,14 @@ async function loadSites(message) {
   if (message) say($('sites-status'), message);
 }
 
-async function setSites(sites, message) {
+// setSites changes switches; for a site that is not built in it first asks the
+// browser for (or gives back) its host permission — within the click.
+async function setSites(sites, message, builtin = false) {
+  const [[h, on]] = Object.entries(sites);
+  if (!(await siteAccess(h, on === true, builtin))) {
+    say($('sites-status'), `Not turned on: the browser did not allow Confidant to read ${h}.`, true);
+    return loadSites();
+  }
   const reply = await send({ op: 'prefs.set', sites });
   if (reply?.error) say($('sites-status'), `Not changed: ${problem(reply)}`, true);
   await loadSites(reply?.error ? undefined : message);
@@ -112,6 +121,6 @@ export function init() {
     const h = host($('site-host').value);
     if (!h) return say($('sites-status'), 'That is not a host name (for example chat.example.com).', true);
     $('site-host').value = '';
-    setSites({ [h]: true }, `${h} is on.`);
+    setSites({ [h]: true }, `${h} is on.`, builtinHosts.includes(h));
   });
 }
