@@ -210,3 +210,20 @@ func TestCompareAndSwapRace(t *testing.T) {
 		}
 	}
 }
+
+// TestMethodExact: a method is matched whole ("GE" is not GET). workerd
+// refuses unknown methods itself (501), so this is checked here only.
+func TestMethodExact(t *testing.T) {
+	store, _ := confsync.NewFileStore(t.TempDir())
+	h := confsync.NewHandler(confsync.Config{Store: store})
+	v := target{}.createDirect(t, h)
+	for _, m := range []string{"GE", "T", "PU", "HEAD", "PATCH"} {
+		r := httptest.NewRequest(m, "/v1/vaults/"+v.id+"/head", nil)
+		r.Header.Set("Authorization", "Bearer "+v.token)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 405 || w.Header().Get("Allow") != "GET, PUT" {
+			t.Errorf("%s: %d, Allow %q", m, w.Code, w.Header().Get("Allow"))
+		}
+	}
+}
