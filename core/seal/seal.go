@@ -110,7 +110,7 @@ func encoder() *zstd.Encoder {
 		var err error
 		enc, err = zstd.NewWriter(nil,
 			zstd.WithEncoderConcurrency(1),
-			zstd.WithEncoderLevel(zstd.SpeedDefault),
+			zstd.WithEncoderLevel(zstd.SpeedFastest), // the snapshot is already compressed; see RATIONALE.md,
 			zstd.WithWindowSize(encodeWindow),
 			zstd.WithEncoderCRC(false), // age authenticates every byte
 			zstd.WithZeroFrames(true),
