@@ -9,7 +9,7 @@ const PAGE = '<!doctype html><title>chat fixture</title><p>fixture chat page</p>
 
 async function setup(t) {
   const server = await serve({ '/': PAGE });
-  const browser = await launch({ contentScripts: [{ file: 'relay.js', matches: ['http://127.0.0.1/*'] }] });
+  const browser = await launch({ contentScripts: [{ file: 'relay.js', matches: ['http://127.0.0.1/*'] }], grantHosts: ['*://127.0.0.1/*'] });
   t.after(async () => { await browser.close(); await server.close(); });
   const manager = await openManager(browser);
   await op(manager, { op: 'prefs.set', sites: { '127.0.0.1': true } });   // not a built-in site: off by default
@@ -105,6 +105,7 @@ test('the pause and the per-site switch refuse content calls, durably; injection
   assert.equal(reply?.error?.code, 'forbidden', JSON.stringify(reply));
   assert.match(reply.error.message, /paused/);
   assert.equal((await relay({ kind: 'submit', text: 'where do I live?' }))?.error?.code, 'forbidden', 'no submit while paused');
+  assert.equal((await relay({ kind: 'preview', text: 'where do I live?', typed: true }))?.error?.code, 'forbidden', 'no preview while paused');
 
   // The switches outlive the worker.
   await stopWorker(browser, manager);
@@ -113,6 +114,8 @@ test('the pause and the per-site switch refuse content calls, durably; injection
   assert.deepEqual([prefs.paused, prefs.sites['127.0.0.1']], [false, false]);
   reply = await relay(capture('u3'));
   assert.match(reply?.error?.message ?? '', /off on 127\.0\.0\.1/, JSON.stringify(reply));
+  reply = await relay({ kind: 'preview', text: 'where do I live?', typed: true });
+  assert.match(reply?.error?.message ?? '', /off on 127\.0\.0\.1/, `no preview on a site that is off: ${JSON.stringify(reply)}`);
   assert.equal((await op(manager, { op: 'status' })).engine.turns, 1, 'nothing was stored while off');
 
   // Bad settings are refused with a reason and change nothing.
@@ -135,4 +138,70 @@ test('the pause and the per-site switch refuse content calls, durably; injection
   assert.equal(injected.injections[0].site, '127.0.0.1');
   assert.match(injected.injections[0].items.map((i) => i.text).join(' '), /Porto/);
   assert.equal((await op(manager, { op: 'injected.get', tab: -1 }))?.error?.code, 'invalid');
+});
+
+test('preview: schema-checked, keys instead of ids, exclusions honoured by preview and context, unknown keys fail closed', async (t) => {
+  const { manager, relay } = await setup(t);
+  await op(manager, { op: 'ingest', turns: [turn('home', 'porto', 'I live in Porto.', '2024-03-01T09:00:00Z')] });
+  const prompt = 'where do I live?';
+  for (const bad of [
+    { kind: 'preview', text: prompt },                                        // not from typing
+    { kind: 'preview', text: prompt, typed: 'yes' },
+    { kind: 'preview', text: '', typed: true },
+    { kind: 'preview', text: prompt, typed: true, exclude: 'abc' },
+    { kind: 'preview', text: prompt, typed: true, exclude: ['porto'] },      // an id is not a key
+    { kind: 'preview', text: prompt, typed: true, exclude: Array(33).fill('0123456789abcdef') },
+    { kind: 'preview', text: prompt, typed: true, id: 'x' },
+    { kind: 'context', text: prompt, exclude: ['XYZ'] },
+  ]) {
+    const reply = await relay(bad);
+    assert.equal(reply?.error?.code, 'bad_request', `${JSON.stringify(bad).slice(0, 90)} → ${JSON.stringify(reply)}`);
+  }
+
+  const preview = await relay({ kind: 'preview', text: prompt, typed: true });
+  assert.deepEqual(Object.keys(preview).sort(), ['items', 'text', 'tokens'], JSON.stringify(preview));
+  assert.match(preview.text, /^\[confidant:memory\]/);
+  assert.ok(Number.isInteger(preview.tokens) && preview.tokens > 0);
+  assert.ok(preview.items.length >= 2, JSON.stringify(preview.items));
+  for (const item of preview.items) {
+    assert.deepEqual(Object.keys(item).sort(), ['date', 'key', 'kind', 'text'], `no id, category or reasons: ${JSON.stringify(item)}`);
+    assert.match(item.key, /^[0-9a-f]{16}$/);
+    assert.ok(!JSON.stringify(item).includes('porto:') && !item.key.includes('porto'), 'the key is not the id');
+  }
+  const again = await relay({ kind: 'preview', text: prompt, typed: true });
+  assert.deepEqual(again.items.map((i) => i.key), preview.items.map((i) => i.key), 'keys are stable while the worker lives');
+
+  // Removing an item: the preview and the context both leave it out.
+  const gone = preview.items.find((i) => i.kind === 'memory' && i.text === 'I live in Porto.');
+  assert.ok(gone, JSON.stringify(preview.items));
+  const without = await relay({ kind: 'preview', text: prompt, typed: true, exclude: [gone.key] });
+  assert.ok(!without.items.some((i) => i.key === gone.key) && !without.text.includes(gone.text), JSON.stringify(without));
+  assert.ok(without.items.length > 0, 'the other items stay');
+  assert.deepEqual(await relay({ kind: 'submit', text: prompt }), { ok: true });
+  const context = await relay({ kind: 'context', text: prompt, exclude: [gone.key] });
+  assert.deepEqual(Object.keys(context).sort(), ['items', 'text']);
+  assert.ok(context.text && !context.text.includes(gone.text), JSON.stringify(context));
+  assert.ok(!context.items.some((i) => i.text === gone.text));
+
+  // A well-formed key the worker never gave out (it restarted): nothing is injected, and the submit is kept.
+  assert.deepEqual(await relay({ kind: 'submit', text: prompt }), { ok: true });
+  const stale = await relay({ kind: 'context', text: prompt, exclude: ['0123456789abcdef'] });
+  assert.equal(stale?.error?.code, 'stale', JSON.stringify(stale));
+  assert.equal((await relay({ kind: 'preview', text: prompt, typed: true, exclude: ['0123456789abcdef'] }))?.error?.code, 'stale');
+  assert.match((await relay({ kind: 'context', text: prompt }))?.text ?? '', /Porto/, 'the submit was not consumed by the refusal');
+  const injected = await Promise.all((await manager.evaluate(() => chrome.tabs.query({}))).map((x) => op(manager, { op: 'injected.get', tab: x.id })));
+  assert.equal(injected.flatMap((r) => r.injections).length, 2, 'previews are not recorded as injections; the two contexts are');
+});
+
+test('preview is rate-limited per tab: a page cannot use it as a probing oracle', async (t) => {
+  const { manager, relay } = await setup(t);
+  await op(manager, { op: 'ingest', turns: [turn('home', 'porto', 'I live in Porto.', '2024-03-01T09:00:00Z')] });
+  const replies = [];
+  for (let i = 0; i < 21; i++) replies.push(await relay({ kind: 'preview', text: `where do I live? ${i}`, typed: true }));
+  assert.ok(replies.slice(0, 20).every((r) => Array.isArray(r.items)), 'the first 20 are answered');
+  assert.equal(replies[20]?.error?.code, 'rate_limited', JSON.stringify(replies[20]));
+  assert.equal((await relay({ kind: 'preview', text: 'where do I live?', typed: true }))?.error?.code, 'rate_limited', 'still refused');
+  // Other content kinds are not affected.
+  assert.deepEqual(await relay({ kind: 'submit', text: 'where do I live?' }), { ok: true });
+  assert.match((await relay({ kind: 'context', text: 'where do I live?' }))?.text ?? '', /Porto/);
 });

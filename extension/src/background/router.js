@@ -4,8 +4,18 @@
 //   content     {kind: "capture", session, turn: {id, role, text, time}}
 //               {kind: "submit", text}: sent by the isolated world on the
 //                   user's trusted submit event; remembered for SUBMIT_TTL_MS
-//               {kind: "context", text}: answered only for a remembered
-//                   submit of the same text from the same tab and frame, once
+//               {kind: "context", text, exclude?: [key]}: answered only for a
+//                   remembered submit of the same text from the same tab and
+//                   frame, once; without the items whose preview keys are listed
+//               {kind: "preview", text, typed: true, exclude?: [key]}: the
+//                   chip's look at the context while the user types (the
+//                   isolated world sends it only after trusted key / paste /
+//                   drop events in the composer, which the worker cannot
+//                   verify); at most PREVIEW_LIMIT per PREVIEW_WINDOW_MS per
+//                   tab and frame (refused with "rate_limited" beyond), so a
+//                   page cannot use it as a probing oracle. The reply keeps the
+//                   rendered block for the composer fallback (isolated world
+//                   only): {text, items: [{key, kind, text, date}], tokens}
 //               narrow, schema-checked calls a content script may make from
 //               the top frame of a chat page in a normal (not incognito) tab.
 //               The site is the sender's host, never the message's: an
@@ -16,6 +26,10 @@ export const MAX_TEXT_BYTES = 64 << 10;
 const MAX_ID = 256;
 export const SUBMIT_TTL_MS = 10_000;
 const MAX_SUBMITS_PER_FRAME = 8;
+export const PREVIEW_LIMIT = 20;
+export const PREVIEW_WINDOW_MS = 10_000;
+export const MAX_EXCLUDE = 32;
+const MAX_KEYS = 4096;
 const encoder = new TextEncoder();
 
 const refuse = (code, message) => ({ error: { code, message } });
@@ -65,13 +79,20 @@ function check(obj, fields, path = '') {
 
 const id = str(MAX_ID, { colon: false });   // ids are joined with ":" below
 const text = str(MAX_TEXT_BYTES, { bytes: true });
+const KEY = /^[0-9a-f]{16}$/;
+const keys = (v) => {
+  if (!Array.isArray(v)) return 'must be an array of item keys';
+  if (v.length > MAX_EXCLUDE) return `must list at most ${MAX_EXCLUDE} keys`;
+  return v.every((k) => typeof k === 'string' && KEY.test(k)) ? null : 'must hold item keys (16 lowercase hex digits)';
+};
 const CONTENT = {
   capture: {
     kind: () => null, site: optional(siteId), session: id,
     turn: shape({ id, role: oneOf('user', 'assistant'), text, time: isoTime }),
   },
   submit: { kind: () => null, site: optional(siteId), text },
-  context: { kind: () => null, site: optional(siteId), text },
+  context: { kind: () => null, site: optional(siteId), text, exclude: optional(keys) },
+  preview: { kind: () => null, site: optional(siteId), text, typed: oneOf(true), exclude: optional(keys) },
 };
 
 // senderSite returns the site (host) of a content script's sender, or null
@@ -102,11 +123,67 @@ function pruneSubmits(now) {
   }
 }
 
+// Item keys: the preview names each item by an opaque key, never by the
+// engine's id (which carries the site and session). A key is 16 random hex
+// digits drawn the first time this worker shows the id, kept in a bounded
+// two-way table (oldest dropped first) — a random function of the id, like a
+// salted hash, but synchronous and reversible without recomputing a context.
+// Keys are stable while the worker lives, so an exclusion keeps applying as
+// the user goes on typing. A key the table no longer holds (the worker was
+// restarted, or evicted it) cannot be honoured: the context call then fails
+// closed (nothing injected) rather than send an item the user removed.
+const keyOf = new Map();                                 // engine id → key
+const idOf = new Map();                                  // key → engine id
+function keyFor(itemId) {
+  let key = keyOf.get(itemId);
+  if (key) return key;
+  do key = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+  while (idOf.has(key));
+  keyOf.set(itemId, key);
+  idOf.set(key, itemId);
+  if (keyOf.size > MAX_KEYS) {
+    const [oldId, oldKey] = keyOf.entries().next().value;
+    keyOf.delete(oldId);
+    idOf.delete(oldKey);
+  }
+  return key;
+}
+// excludedIds maps keys to engine ids, or null when one is unknown.
+function excludedIds(list = []) {
+  const ids = list.map((k) => idOf.get(k));
+  return ids.every((x) => typeof x === 'string') ? [...new Set(ids)] : null;
+}
+
+const errorReply = (reply) => ({ error: { code: String(reply.error.code), message: String(reply.error.message ?? '') } });
+
 // contextReply is what a content script gets back: the block and its items'
 // kind, text and date — no ids, categories or reasons.
 const contextReply = (reply) => (reply?.error
-  ? { error: { code: String(reply.error.code), message: String(reply.error.message ?? '') } }
+  ? errorReply(reply)
   : { text: reply.text ?? '', items: (reply.items ?? []).map(({ kind, text, date }) => ({ kind, text, date })) });
+
+// previewReply adds each item's key (never its id) and the token count.
+const previewReply = (reply) => (reply?.error
+  ? errorReply(reply)
+  : {
+    text: reply.text ?? '',
+    tokens: Number.isInteger(reply.tokens) ? reply.tokens : 0,
+    items: (reply.items ?? []).map(({ id: itemId, kind, text, date }) => ({ key: keyFor(String(itemId)), kind, text, date })),
+  });
+
+// Previews per "tab/frame": [time], the last PREVIEW_WINDOW_MS.
+const previews = new Map();
+function previewAllowed(frame, now) {
+  for (const [key, list] of previews) {
+    const live = list.filter((t) => now - t < PREVIEW_WINDOW_MS);
+    if (live.length) previews.set(key, live); else previews.delete(key);
+  }
+  const list = previews.get(frame) ?? [];
+  if (list.length >= PREVIEW_LIMIT) return false;
+  list.push(now);
+  previews.set(frame, list);
+  return true;
+}
 
 /**
  * route classifies and checks a message. It resolves to {refusal}, {reply}
@@ -143,7 +220,17 @@ export async function route(message, sender, runtime, allows = () => ({ ok: true
     submits.set(frame, list);
     return { reply: { ok: true } };
   }
+  if (message.kind === 'preview') {
+    if (!previewAllowed(frame, now)) return { refusal: refuse('rate_limited', `at most ${PREVIEW_LIMIT} previews per ${PREVIEW_WINDOW_MS / 1000} s`) };
+    const exclude = excludedIds(message.exclude);
+    if (!exclude) return { refusal: refuse('stale', 'an excluded item is no longer known: preview again') };
+    return { request: { op: 'context', text: message.text, ...(exclude.length && { exclude }) }, reshape: previewReply };
+  }
   if (message.kind === 'context') {
+    // Before the submit is consumed: an exclusion that cannot be honoured
+    // refuses (nothing is injected) and the submit stays for nothing else.
+    const exclude = excludedIds(message.exclude);
+    if (!exclude) return { refusal: refuse('stale', 'an item removed in the preview is no longer known (the worker restarted): nothing is injected') };
     const hash = await sha256(message.text);
     pruneSubmits(Date.now());
     const list = submits.get(frame) ?? [];
@@ -151,7 +238,7 @@ export async function route(message, sender, runtime, allows = () => ({ ok: true
     if (i < 0) return { refusal: refuse('forbidden', 'context is given only for a prompt the user just submitted in this tab') };
     list.splice(i, 1);                                   // once
     if (!list.length) submits.delete(frame);
-    return { request: { op: 'context', text: message.text }, reshape: contextReply, site, tab: sender.tab.id };
+    return { request: { op: 'context', text: message.text, ...(exclude.length && { exclude }) }, reshape: contextReply, site, tab: sender.tab.id };
   }
   // Ids are namespaced by site (the sender's host) so that one site's page
   // cannot replace another site's turns (ingest is idempotent by id and
