@@ -6,6 +6,8 @@
 // events) gets nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { launch, openManager, op, serveSite } from './helpers.mjs';
 
 const FACT = 'I adopted a greyhound named Comet';
@@ -125,7 +127,7 @@ const SITES = {
   },
   generic: {
     https: false,
-    launch: () => ({ siteMatches: ['http://127.0.0.1/*'] }),
+    launch: () => ({ grantHosts: ['*://127.0.0.1/*'] }),   // + enable: the real path (run-time registration)
     enable: '127.0.0.1',                   // not a built-in site: off until the user turns it on
     url: (server) => server.url + '/',
     composer: '#box',
@@ -148,6 +150,75 @@ async function waitFor(fn, what, timeout = 10000) {
     if (Date.now() > until) throw new Error('timed out waiting for ' + what);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * chipOf reads the chip, which lives in a closed shadow root the page cannot
+ * open, from the extension's isolated world (over CDP: chrome.dom can), and
+ * clicks it with real mouse events (trusted, as the user's). Call after each
+ * navigation.
+ */
+async function chipOf(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const contexts = [];
+  cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
+  await cdp.send('Runtime.enable');
+  const { frameTree } = await cdp.send('Page.getFrameTree');
+  const ctx = contexts.find((c) => c.auxData?.type === 'isolated' && c.auxData.frameId === frameTree.frame.id && c.origin.startsWith('chrome-extension://'));
+  assert.ok(ctx, 'the extension\'s isolated world');
+  const run = async (fn, arg) => {
+    const r = await cdp.send('Runtime.evaluate', { expression: `(${fn})(${JSON.stringify(arg ?? null)})`, contextId: ctx.id, awaitPromise: true, returnByValue: true });
+    if (r.exceptionDetails) throw new Error(JSON.stringify(r.exceptionDetails).slice(0, 500));
+    return r.result.value;
+  };
+  // state → null (hidden) or {label, notice, open, items: [{text, remove}]}
+  const state = () => run(() => {
+    const host = document.querySelector('[data-confidant=chip]');
+    if (!host || host.style.display === 'none') return null;
+    const root = chrome.dom.openOrClosedShadowRoot(host);
+    const chip = root.querySelector('.chip'), notice = root.querySelector('.notice');
+    return {
+      label: chip.hidden ? '' : chip.getAttribute('aria-label'),
+      notice: notice.hidden ? '' : notice.textContent,
+      open: !root.querySelector('.panel').hidden,
+      items: [...root.querySelectorAll('li:not(.empty)')].map((li) => ({
+        text: li.querySelector('.gen:not(.meta)').dataset.text, remove: li.querySelector('button').getAttribute('aria-label'),
+      })),
+    };
+  });
+  // rect of a part: 'chip', 'panel', 'skip', 'close', or {remove: label}
+  const rect = (part) => run((p) => {
+    const root = chrome.dom.openOrClosedShadowRoot(document.querySelector('[data-confidant=chip]'));
+    const el = typeof p === 'string' ? root.querySelector({ chip: '.chip', panel: '.panel', skip: '.skip', close: '.actions button:last-child' }[p])
+      : [...root.querySelectorAll('li button')].find((b) => b.getAttribute('aria-label') === p.remove);
+    const r = el.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  }, part);
+  const click = async (part) => {
+    const r = await rect(part);
+    await page.mouse.click(r.x + r.width / 2, r.y + r.height / 2);
+  };
+  // settled waits for the chip to show a count for the typed text, then for
+  // the preview of the full text (the debounce) to land.
+  const settled = async () => {
+    await waitFor(async () => /^\d+ memor/.test((await state())?.label ?? ''), 'the chip');
+    await sleep(800);
+    return state();
+  };
+  return { state, rect, click, settled, run };
+}
+
+// shot saves a screenshot of the composer and the chip (and the open preview) when CONFIDANT_SCREENSHOTS is set.
+async function shot(page, chip, composer, name) {
+  const dir = process.env.CONFIDANT_SCREENSHOTS;
+  if (!dir) return;
+  const boxes = [await page.locator(composer).boundingBox(), await chip.rect('chip')];
+  if ((await chip.state())?.open) boxes.push(await chip.rect('panel'));
+  const x = Math.max(0, Math.min(...boxes.map((b) => b.x)) - 16), y = Math.max(0, Math.min(...boxes.map((b) => b.y)) - 16);
+  const right = Math.max(...boxes.map((b) => b.x + b.width)) + 16, bottom = Math.max(...boxes.map((b) => b.y + b.height)) + 16;
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, name), clip: { x, y, width: right - x, height: bottom - y } });
 }
 
 for (const [site, s] of Object.entries(SITES)) {
@@ -221,6 +292,48 @@ for (const [site, s] of Object.entries(SITES)) {
     for (const u of users) assert.ok([FACT, NEEDS, UNRELATED].includes(u), `a stored user turn is a typed prompt, as typed: ${JSON.stringify(u)}`);
     const reply = hits.find((x) => x.role === 'assistant' && x.text.includes(NEEDS));
     assert.ok(!reply.text.includes('greyhound'), `the echoed block is stripped from the reply: ${JSON.stringify(reply.text)}`);
+
+    // 6. The chip shows the count while the user types; its preview lists the
+    //    items; the veto removes one from the request the server gets.
+    const chip = await chipOf(page);
+    const type = async (text) => { await page.click(s.composer); await page.keyboard.type(text); return chip.settled(); };
+    const enter = async () => {
+      const k = prompts().length;
+      await page.keyboard.press('Enter');
+      await waitFor(() => prompts().length > k, 'the request');
+      return prompts()[k];
+    };
+    let view = await type(NEEDS);
+    const count = Number(view.label.match(/^(\d+) memor/)[1]);
+    assert.ok(count > 0 && !view.open);
+    if (site === 'chatgpt') await shot(page, chip, s.composer, 'chip.png');
+    await chip.click('chip');
+    view = await waitFor(async () => { const v = await chip.state(); return v?.open && v.items.length ? v : null; }, 'the open preview');
+    assert.equal(view.items.length, count, `the chip's count is the preview's items: ${JSON.stringify(view)}`);
+    if (site === 'chatgpt') await shot(page, chip, s.composer, 'preview.png');
+    const gone = view.items.find((i) => i.text === FACT) ?? view.items[0];
+    assert.match(gone.remove, /^Remove (memory|profile fact): /, 'the Remove button names its item');
+    await chip.click({ remove: gone.remove });
+    await waitFor(async () => /1 removed/.test((await chip.state())?.label ?? ''), 'the removal');
+    await page.keyboard.press('Escape');
+    assert.equal((await chip.state()).open, false, 'Escape closes the preview');
+    assert.ok(await page.evaluate((sel) => document.querySelector(sel).contains(document.activeElement), s.composer), 'focus is back in the composer');
+    const vetoed = await enter();
+    assert.ok(!vetoed.includes(gone.text), `the removed item is not sent: ${JSON.stringify(vetoed)}`);
+    assert.ok(vetoed.endsWith(NEEDS), JSON.stringify(vetoed));
+
+    // 7. Skip: the request is exactly what was typed.
+    await type(NEEDS);
+    await chip.click('chip');
+    await waitFor(async () => (await chip.state())?.open, 'the open preview');
+    await chip.click('skip');
+    await waitFor(async () => /^Memories off/.test((await chip.state())?.label ?? ''), 'the skip');
+    await chip.click('close');
+    assert.equal(await enter(), NEEDS, 'skipped: the request is untouched');
+
+    // 8. The veto was for those messages only.
+    assert.match((await type(NEEDS)).label, /^\d+ memor(y|ies): open/, 'nothing removed or skipped any more');
+    assert.ok((await enter()).startsWith(MARKER), 'the block is back');
   });
 }
 
@@ -296,4 +409,117 @@ test('chatgpt: twenty prompts in a row each get their own block; the added send 
   // A measurement, not a pass/fail criterion: timings belong in reports.
   t.diagnostic(`added latency: median ${delays[N / 2].toFixed(1)} ms, p95 ${p95.toFixed(1)} ms over ${N} prompts (target ≤ 30 ms p95)`);
   console.log(`added send latency: median ${delays[N / 2].toFixed(1)} ms, p95 ${p95.toFixed(1)} ms over ${N} prompts`);
+});
+
+test('chatgpt: a page script cannot read the chip\'s preview, nor get a preview by setting the composer text itself', async (t) => {
+  const server = await serveSite('chatgpt', { https: true });
+  const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
+  t.after(async () => { await browser.close(); await server.close(); });
+  const manager = await openManager(browser);
+  await op(manager, { op: 'ingest', turns: [{ id: 'comet', session: 'pets', role: 'user', text: FACT, time: '2024-03-01T09:00:00Z' }] });
+  const page = await browser.ctx.newPage();
+  await page.goto('https://chatgpt.com/');
+  await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
+  const chip = await chipOf(page);
+
+  // The page writes prompts into the composer in every way it can: DOM, input
+  // events, execCommand (whose input events are trusted), untrusted keys.
+  await page.evaluate(async (text) => {
+    const editor = document.getElementById('prompt-textarea');
+    for (let i = 0; i < 5; i++) {
+      editor.focus();
+      editor.innerHTML = '<p></p>';
+      editor.firstChild.textContent = `${text} ${i}`;
+      editor.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      document.execCommand('insertText', false, ' probe');
+      editor.dispatchEvent(new KeyboardEvent('keydown', { key: 'a', bubbles: true }));
+      editor.dispatchEvent(new ClipboardEvent('paste', { bubbles: true }));
+      await new Promise((r) => setTimeout(r, 400));
+    }
+  }, NEEDS);
+  await sleep(500);
+  assert.equal(await chip.state(), null, 'no chip: no preview was asked for');
+  // The rate limiter counts previews: the whole budget is still there, so the page's writes made none.
+  const budget = await chip.run(async (text) => {
+    const replies = [];
+    for (let i = 0; i < 21; i++) replies.push(await chrome.runtime.sendMessage({ kind: 'preview', text, typed: true }));
+    return replies.map((r) => (Array.isArray(r.items) ? 'ok' : r.error?.code));
+  }, NEEDS);
+  assert.deepEqual(budget, [...Array(20).fill('ok'), 'rate_limited'], 'twenty previews left; the 21st is refused');
+});
+
+test('chatgpt: the open preview is not readable from the page (closed shadow root, no page text, no find)', async (t) => {
+  const server = await serveSite('chatgpt', { https: true });
+  const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
+  t.after(async () => { await browser.close(); await server.close(); });
+  const manager = await openManager(browser);
+  await op(manager, { op: 'ingest', turns: [{ id: 'comet', session: 'pets', role: 'user', text: FACT, time: '2024-03-01T09:00:00Z' }] });
+  const page = await browser.ctx.newPage();
+  await page.goto('https://chatgpt.com/');
+  await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
+  const chip = await chipOf(page);
+  await page.click('#prompt-textarea');
+  await page.keyboard.type(NEEDS);
+  await chip.settled();
+  await chip.click('chip');
+  const view = await waitFor(async () => { const v = await chip.state(); return v?.open && v.items.length ? v : null; }, 'the open preview');
+  assert.ok(view.items.some((i) => i.text.includes('greyhound')), JSON.stringify(view));
+  const seen = await page.evaluate(() => {
+    const host = document.querySelector('[data-confidant=chip]');
+    const sel = getSelection();
+    sel.selectAllChildren(document.documentElement);
+    const selected = sel.toString();
+    sel.removeAllRanges();
+    return {
+      host: !!host, shadowRoot: host?.shadowRoot ?? null, children: host?.children.length,
+      body: document.body.innerText, html: document.documentElement.innerText, content: document.documentElement.textContent,
+      selected, found: window.find('greyhound'),
+    };
+  });
+  assert.ok(seen.host, 'the host is there');
+  assert.equal(seen.shadowRoot, null, 'closed shadow root');
+  assert.equal(seen.children, 0);
+  for (const k of ['body', 'html', 'content', 'selected']) assert.ok(!seen[k].includes('greyhound'), `${k}: ${JSON.stringify(seen[k]).slice(0, 200)}`);
+  assert.equal(seen.found, false, 'window.find does not reach the preview\'s text');
+  // A page's synthetic click on the host does nothing.
+  await page.evaluate(() => document.querySelector('[data-confidant=chip]').click());
+  assert.equal((await chip.state()).open, true);
+});
+
+test('chatgpt: when the request shape is not recognised, the user is told and the block goes into the composer on the next submit', async (t) => {
+  const server = await serveSite('chatgpt', { https: true });
+  const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
+  t.after(async () => { await browser.close(); await server.close(); });
+  const manager = await openManager(browser);
+  await op(manager, { op: 'ingest', turns: [{ id: 'comet', session: 'pets', role: 'user', text: FACT, time: '2024-03-01T09:00:00Z' }] });
+  const page = await browser.ctx.newPage();
+  await page.goto('https://chatgpt.com/?shape=changed');
+  await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
+  const chip = await chipOf(page);
+  const sent = () => server.posts.filter((p) => p.path === '/backend-api/f/conversation').map((p) => JSON.parse(p.body).input.text);
+  const submit = async () => {
+    const n = sent().length;
+    await page.click('#prompt-textarea');
+    await page.keyboard.type(NEEDS);
+    await chip.settled();
+    await page.keyboard.press('Enter');
+    await waitFor(() => sent().length > n, 'the request');
+    return sent()[n];
+  };
+  assert.equal(await submit(), NEEDS, 'a request of another shape goes out untouched');
+  const told = await waitFor(async () => (await chip.state())?.notice, 'the notice', 20000);
+  assert.match(told, /went without memories: the site.s request format changed/);
+
+  const inserted = await submit();
+  assert.match(inserted, /^\[confidant:memory\][^]*greyhound[^]*\[\/confidant:memory\]\s*what should I feed Comet\?$/, JSON.stringify(inserted));
+  assert.match(await waitFor(async () => (await chip.state())?.notice, 'the notice'), /sent by inserting them into the message box/);
+
+  // What capture learns is stripped: the user turn as typed, the echoed reply without the block.
+  const recall = async (role) => (await op(manager, { op: 'recall', text: role === 'user' ? NEEDS : 'feed Comet greyhound canned reply said', role, k: 50 })).hits ?? [];
+  await waitFor(async () => (await recall('assistant')).length >= 2, 'both replies');
+  await waitFor(async () => (await recall('user')).filter((h) => h.text === NEEDS).length >= 2, 'both user turns');
+  for (const h of [...await recall('user'), ...await recall('assistant')]) {
+    assert.ok(!h.text.includes('confidant:memory') && !(h.role === 'assistant' && h.text.includes('adopted')), `stored stripped: ${JSON.stringify(h.text)}`);
+  }
+  assert.deepEqual([...new Set((await recall('user')).map((h) => h.text))].sort(), [FACT, NEEDS].sort());
 });

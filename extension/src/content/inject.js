@@ -4,11 +4,21 @@
 // gets back either null (leave it alone) or the rewritten body.
 //
 // On the user's trusted submit, submitted() tells the worker (submit) and asks
-// for the context of exactly that text (context). A forwarded request is
-// rewritten only when the active adapter recognises it (shape-checked) and its
-// prompt equals a text submitted within SUBMIT_TTL_MS, once; it waits at most
-// WAIT_MS for that block. So the MAIN world never receives anything but the
-// block for the prompt the user actually sent, inside that prompt's request.
+// for the context of exactly that text (context), without the items the user
+// removed in the chip's preview (exclude), or asks nothing when the user
+// skipped memories for this message. A forwarded request is rewritten only
+// when the active adapter recognises it (shape-checked) and its prompt equals
+// a text submitted within SUBMIT_TTL_MS, once; it waits at most WAIT_MS for
+// that block. So the MAIN world never receives anything but the block for the
+// prompt the user actually sent, inside that prompt's request.
+//
+// Rewrite failure: when a submit had a block but no request of the known shape
+// carried its prompt while the block could be used (SUBMIT_TTL_MS), the
+// block is lost and the site's request format has most likely changed (or it
+// sends prompts another way): rewriteFailed() turns true for this page, and
+// content.js inserts the block into the composer on the following submits.
+// (A body merely containing the prompt is no sign: ChatGPT's /prepare
+// preflight and typeahead calls carry it too.)
 // Messages on the channel carry this page load's nonce.
 (() => {
   const ns = (globalThis.__confidant ??= {});
@@ -17,37 +27,67 @@
   const SUBMIT_TTL_MS = 10_000;
   const MAX_PENDING = 8;
   const nonce = crypto.randomUUID();
-  const pending = [];                                    // [{text, at, block: Promise<string>}]
+  const pending = [];                                    // [{text, at, block: Promise<string>, settle(outcome)}]
   const waiters = new Set();
+  let failed = false;
 
-  function submitted(text, send) {
-    const block = (async () => {
+  /**
+   * submitted(text, send, {skip, exclude, via}) → Promise<block string>
+   * ('' when nothing is injected). via is 'request' (rewrite the outgoing
+   * request) or 'composer' (content.js already inserted the block into the
+   * composer: the request is left alone, the context call only records what
+   * was injected). onOutcome receives once: 'rewritten' | 'late' (the block
+   * came after the request left) | 'lost' (no request of the known shape took
+   * the block) | 'composer' | 'none' (nothing to inject) | 'skipped'.
+   */
+  function submitted(text, send, { skip = false, exclude = [], via = 'request' } = {}, onOutcome = () => {}) {
+    let told = false;
+    const settle = (outcome) => { if (!told) { told = true; try { onOutcome(outcome); } catch {} } };
+    const entry = { text, at: Date.now(), settle, used: false };
+    const block = skip ? Promise.resolve('') : (async () => {
       const ok = await send({ kind: 'submit', text });
       if (!ok?.ok) return '';
-      const context = await send({ kind: 'context', text });
+      const context = await send({ kind: 'context', text, ...(exclude.length && { exclude }) });
       return typeof context?.text === 'string' ? context.text : '';
     })().catch(() => '');
-    pending.push({ text, at: Date.now(), block });
+    entry.block = via === 'composer' ? block.then(() => '') : block;
+    pending.push(entry);
     if (pending.length > MAX_PENDING) pending.shift();
     for (const w of waiters) w();
+    if (skip) settle('skipped');
+    else if (via === 'composer') block.then((b) => settle(b ? 'composer' : 'none'));
+    else {
+      block.then((b) => {
+        if (!b) return settle('none');
+        setTimeout(() => { if (!entry.used) { failed = true; settle('lost'); } }, Math.max(0, entry.at + SUBMIT_TTL_MS - Date.now()));
+      });
+    }
     return block;
   }
 
-  // blockFor resolves to the block for a just-submitted text ('' if none within WAIT_MS), once.
+  // blockFor resolves to {block, entry} for a just-submitted text (block ''
+  // if none within WAIT_MS), once; entry is null when no submit matched.
   function blockFor(text) {
-    const deadline = new Promise((resolve) => setTimeout(() => resolve(''), WAIT_MS));
+    const deadline = new Promise((resolve) => setTimeout(() => resolve(null), WAIT_MS));
     const find = () => {
       const now = Date.now();
       const i = pending.findIndex((p) => p.text === text && now - p.at <= SUBMIT_TTL_MS);
-      return i < 0 ? null : pending.splice(i, 1)[0].block;
+      if (i < 0) return null;
+      const entry = pending.splice(i, 1)[0];
+      entry.used = true;
+      return entry;
     };
     const found = find();
-    const submit = found ?? new Promise((resolve) => {
-      const check = () => { const b = find(); if (b) { waiters.delete(check); resolve(b); } };
+    const submit = found ? Promise.resolve(found) : new Promise((resolve) => {
+      const check = () => { const e = find(); if (e) { waiters.delete(check); resolve(e); } };
       waiters.add(check);
       deadline.then(() => waiters.delete(check));
     });
-    return Promise.race([submit, deadline]);
+    return Promise.race([submit, deadline]).then(async (entry) => {
+      if (!entry) return { block: '', entry: null };
+      const block = await Promise.race([entry.block, deadline.then(() => '')]);
+      return { block, entry };
+    });
   }
 
   function open(adapter, strip, marker) {
@@ -59,8 +99,10 @@
       try {
         const prompt = adapter.requestPrompt(d.url, d.body);
         if (typeof prompt === 'string' && prompt && !prompt.includes(marker)) {
-          const block = await blockFor(strip(prompt));
+          const { block, entry } = await blockFor(strip(prompt));
           if (block) body = adapter.rewriteRequest(d.url, d.body, block);
+          // Taken by a request of the known shape: rewritten, or too late.
+          if (entry) entry.block.then((b) => { if (b) entry.settle(typeof body === 'string' ? 'rewritten' : 'late'); });
         }
       } catch { body = null; }
       window.postMessage({ confidant: 'response', nonce, id: d.id, body: typeof body === 'string' ? body : null }, '*');
@@ -68,5 +110,5 @@
     window.postMessage({ confidant: 'hello', nonce }, '*');
   }
 
-  ns.inject = { open, submitted };
+  ns.inject = { open, submitted, rewriteFailed: () => failed };
 })();

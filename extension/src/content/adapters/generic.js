@@ -32,6 +32,7 @@
 
   const adapter = {
     id: 'generic',
+    composer,                                           // the composer element or null (the chip is placed next to it)
     matches(url) {
       try { return ['http:', 'https:'].includes(new URL(url).protocol); } catch { return false; }
     },

@@ -6,6 +6,7 @@
 // Adapter interface (every field required):
 //   id                                  string, also the fixture dir name (testdata/sites/<id>/ at the repository root)
 //   matches(url)                        → boolean
+//   composer(doc)                       → the composer element, or null
 //   composerText(doc)                   → string (the composer's current text)
 //   onSubmit(doc, cb)                   calls cb(text) on a trusted (event.isTrusted) click on send / Enter; → unsubscribe
 //   messages(doc)                       → [{role: 'user'|'assistant', text}]

@@ -39,6 +39,7 @@
 
   const adapter = {
     id: 'perplexity',
+    composer,                                           // the composer element or null (the chip is placed next to it)
     matches(url) {
       try { return HOSTS.includes(new URL(url).hostname); } catch { return false; }
     },
