@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/confidant-dev/confidant/core/extract"
 	"github.com/confidant-dev/confidant/core/model"
@@ -59,6 +60,7 @@ type Import struct {
 	ids      map[string]bool          // staged turn and fact ids
 	facts    []*model.Fact
 	dedup    map[uint64][]liveTurn // the engine's turns by (site, role, text); built on first use
+	sites    map[string]bool       // sites with stored turns (no dedup work for the others)
 	totals   ImportTotals
 	done     bool
 }
@@ -112,7 +114,7 @@ func (e *Engine) Stage(im *Import, sessions []model.Session, turns []model.Turn,
 		}
 	}
 	if im.dedup == nil && len(turns) > 0 {
-		im.dedup = e.dedupIndex()
+		im.dedup, im.sites = e.dedupIndex()
 	}
 	for len(turns) > 0 {
 		n := 1
@@ -163,6 +165,9 @@ func (e *Engine) stageConversation(im *Import, turns []model.Turn) {
 			im.totals.Redacted++
 		}
 		p.t.Time = storedTime(t.Time)
+		if !im.sites[site] {
+			continue // nothing stored from this site: nothing to match
+		}
 		norm := normalize(p.t.Text)
 		p.key, p.long = dedupKey(site, t.Role, norm), len(norm) >= minLinkText
 		for _, l := range im.dedup[p.key] {
@@ -304,21 +309,44 @@ func (e *Engine) Commit(im *Import) (ImportTotals, error) {
 // page's text (markdown rendered away, whitespace reflowed); an export has
 // the markdown source.
 func normalize(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return normalizeUnicode(b, s[i:], space)
+		}
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		default:
+			space = true
+			continue
+		}
+		if space && len(b) > 0 {
+			b = append(b, ' ')
+		}
+		space = false
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// normalizeUnicode is normalize's general path, continuing b with s.
+func normalizeUnicode(b []byte, s string, space bool) string {
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
+			if space && len(b) > 0 {
+				b = append(b, ' ')
 			}
 			space = false
-			b.WriteRune(unicode.ToLower(r))
+			b = utf8.AppendRune(b, unicode.ToLower(r))
 		} else {
 			space = true
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 func dedupKey(site string, role model.Role, norm string) uint64 {
@@ -331,15 +359,18 @@ func dedupKey(site string, role model.Role, norm string) uint64 {
 	return h.Sum64()
 }
 
-// dedupIndex maps the stored turns by (site, role, normalised text).
-func (e *Engine) dedupIndex() map[uint64][]liveTurn {
+// dedupIndex maps the stored turns by (site, role, normalised text) and
+// lists the sites they come from.
+func (e *Engine) dedupIndex() (map[uint64][]liveTurn, map[string]bool) {
 	idx := make(map[uint64][]liveTurn, len(e.turns))
+	sites := map[string]bool{}
 	for _, t := range e.turns {
+		sites[t.sess.Site] = true
 		k := dedupKey(t.sess.Site, t.Role, normalize(t.Text))
 		idx[k] = append(idx[k], liveTurn{session: t.Session, time: t.Time})
 	}
 	for _, ls := range idx {
 		slices.SortFunc(ls, func(a, b liveTurn) int { return cmp.Or(a.time.Compare(b.time), cmp.Compare(a.session, b.session)) })
 	}
-	return idx
+	return idx, sites
 }

@@ -173,3 +173,15 @@ func TestCommitAfterLiveChanges(t *testing.T) {
 	_, err = e.Commit(im)
 	require.ErrorIs(t, err, ErrInvalid)
 }
+
+func TestNormalize(t *testing.T) {
+	for in, want := range map[string]string{
+		"**Great idea!**\n\n*Day one*: take the train.": "great idea day one take the train",
+		"Great idea!\nDay one: take the train.":         "great idea day one take the train",
+		"  Ça VA, Zoë? 42 km ":                          "ça va zoë 42 km",
+		"ÉTÉ — à Lisbonne":                              "été à lisbonne",
+		"":                                              "",
+	} {
+		assert.Equal(t, want, normalize(in), in)
+	}
+}

@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -10,38 +9,136 @@ import (
 	"github.com/confidant-dev/confidant/core/model"
 )
 
-// ChatGPT's conversations.json: an array of these.
+// ChatGPT's conversations.json: an array of these (decoded by
+// decodeChatGPT; only the members the importer uses are kept).
 type gptConversation struct {
-	ID             string             `json:"id"`
-	ConversationID string             `json:"conversation_id"`
-	Title          string             `json:"title"`
-	CreateTime     *float64           `json:"create_time"`
-	UpdateTime     *float64           `json:"update_time"`
-	Mapping        map[string]gptNode `json:"mapping"`
-	CurrentNode    string             `json:"current_node"`
+	ID, ConversationID, Title string
+	CreateTime, UpdateTime    *float64
+	Mapping                   map[string]gptNode
+	CurrentNode               string
 }
 
 type gptNode struct {
-	ID       string   `json:"id"`
-	Parent   *string  `json:"parent"`
-	Children []string `json:"children"`
-	Message  *gptMsg  `json:"message"`
+	Parent  string // "" for none
+	Message *gptMsg
 }
 
 type gptMsg struct {
-	ID     string `json:"id"`
-	Author struct {
-		Role string `json:"role"`
-	} `json:"author"`
-	CreateTime *float64 `json:"create_time"`
-	Content    struct {
-		ContentType string            `json:"content_type"`
-		Parts       []json.RawMessage `json:"parts"`
-	} `json:"content"`
-	Recipient string `json:"recipient"`
-	Metadata  struct {
-		Hidden bool `json:"is_visually_hidden_from_conversation"`
-	} `json:"metadata"`
+	ID          string
+	Role        string // author.role
+	CreateTime  *float64
+	ContentType string   // content.content_type
+	Parts       []string // content.parts that are strings (text)
+	Recipient   string
+	Hidden      bool // metadata.is_visually_hidden_from_conversation
+}
+
+// decodeChatGPT decodes one conversation object.
+func decodeChatGPT(obj []byte, base int64) (*gptConversation, error) {
+	r := &reader{b: obj, base: base}
+	c := &gptConversation{}
+	err := r.object("the conversation", func(k []byte) (err error) {
+		switch string(k) {
+		case "id":
+			c.ID, err = r.str("id")
+		case "conversation_id":
+			c.ConversationID, err = r.str("conversation_id")
+		case "title":
+			c.Title, err = r.str("title")
+		case "create_time":
+			c.CreateTime, err = r.num("create_time")
+		case "update_time":
+			c.UpdateTime, err = r.num("update_time")
+		case "current_node":
+			c.CurrentNode, err = r.str("current_node")
+		case "mapping":
+			c.Mapping = map[string]gptNode{}
+			err = r.object("mapping", func(key []byte) error {
+				n, err := decodeNode(r)
+				c.Mapping[string(key)] = n
+				return err
+			})
+		default:
+			err = r.skip()
+		}
+		return err
+	})
+	if err == nil && r.peek() != 0 {
+		err = r.fail("unexpected %s after the conversation", describe(r.b[r.i:]))
+	}
+	return c, err
+}
+
+func decodeNode(r *reader) (n gptNode, err error) {
+	err = r.object("mapping.*", func(k []byte) (err error) {
+		switch string(k) {
+		case "parent":
+			n.Parent, err = r.str("mapping.*.parent")
+		case "message":
+			if null, err := r.null(); null || err != nil {
+				return err
+			}
+			n.Message = &gptMsg{}
+			err = decodeMessage(r, n.Message)
+		default:
+			err = r.skip()
+		}
+		return err
+	})
+	return n, err
+}
+
+func decodeMessage(r *reader, m *gptMsg) error {
+	return r.object("mapping.*.message", func(k []byte) (err error) {
+		switch string(k) {
+		case "id":
+			m.ID, err = r.str("message.id")
+		case "author":
+			err = r.object("message.author", func(k []byte) (err error) {
+				if string(k) == "role" {
+					m.Role, err = r.str("message.author.role")
+				} else {
+					err = r.skip()
+				}
+				return err
+			})
+		case "create_time":
+			m.CreateTime, err = r.num("message.create_time")
+		case "recipient":
+			m.Recipient, err = r.str("message.recipient")
+		case "content":
+			err = r.object("message.content", func(k []byte) (err error) {
+				switch string(k) {
+				case "content_type":
+					m.ContentType, err = r.str("message.content.content_type")
+				case "parts":
+					err = r.array("message.content.parts", func() error {
+						if r.peek() != '"' {
+							return r.skip() // an image, a file, audio
+						}
+						s, err := r.string(true)
+						m.Parts = append(m.Parts, s)
+						return err
+					})
+				default:
+					err = r.skip()
+				}
+				return err
+			})
+		case "metadata":
+			err = r.object("message.metadata", func(k []byte) (err error) {
+				if string(k) == "is_visually_hidden_from_conversation" {
+					m.Hidden, err = r.boolean("message.metadata.is_visually_hidden_from_conversation")
+				} else {
+					err = r.skip()
+				}
+				return err
+			})
+		default:
+			err = r.skip()
+		}
+		return err
+	})
 }
 
 // maxUnix bounds a timestamp (the year 3000): anything later is corrupt.
@@ -96,9 +193,9 @@ func (c *gptConversation) batch(b *Batch) error {
 		if err != nil {
 			return err
 		}
-		role := model.Role(m.Author.Role)
+		role := model.Role(m.Role)
 		text := m.text()
-		if (role != model.RoleUser && role != model.RoleAssistant) || text == "" || m.Metadata.Hidden ||
+		if (role != model.RoleUser && role != model.RoleAssistant) || text == "" || m.Hidden ||
 			(m.Recipient != "" && m.Recipient != "all") {
 			clk.seen(at) // a skipped message's own time still moves the clock
 			continue
@@ -132,18 +229,17 @@ func (c *gptConversation) batch(b *Batch) error {
 // text joins a message's text parts; other content types and non-text parts
 // (images, files, code, tool output) give "".
 func (m *gptMsg) text() string {
-	switch m.Content.ContentType {
+	switch m.ContentType {
 	case "text", "multimodal_text", "":
 	default:
 		return ""
 	}
+	if len(m.Parts) == 1 {
+		return strings.TrimSpace(m.Parts[0])
+	}
 	var parts []string
-	for _, raw := range m.Content.Parts {
-		if len(raw) == 0 || raw[0] != '"' {
-			continue
-		}
-		var s string
-		if json.Unmarshal(raw, &s) == nil && strings.TrimSpace(s) != "" {
+	for _, s := range m.Parts {
+		if strings.TrimSpace(s) != "" {
 			parts = append(parts, s)
 		}
 	}
@@ -172,13 +268,10 @@ func (c *gptConversation) branch() ([]string, error) {
 		}
 		path = append(path, key)
 		n := c.Mapping[key]
-		if n.Parent == nil {
-			break
+		if _, ok := c.Mapping[n.Parent]; !ok {
+			break // no parent, or one outside the mapping: the node is the root
 		}
-		if _, ok := c.Mapping[*n.Parent]; !ok {
-			break // a parent outside the mapping: treat the node as the root
-		}
-		key = *n.Parent
+		key = n.Parent
 	}
 	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
 		path[i], path[j] = path[j], path[i]
@@ -186,38 +279,41 @@ func (c *gptConversation) branch() ([]string, error) {
 	return path, nil
 }
 
-// newestLeaf follows the last child from the root down: the latest edit or
-// regeneration at every fork.
+// newestLeaf picks, among the leaves (nodes no other node names as its
+// parent), the one whose branch was last written to: the greatest time of
+// its own message or, failing that, its nearest timed ancestor's; ties go
+// to the smallest id. After an edit or a regeneration the new branch is the
+// newest, so this is the branch the user last saw.
 func (c *gptConversation) newestLeaf() (string, error) {
-	root := ""
-	for key, n := range c.Mapping {
-		if n.Parent == nil || *n.Parent == "" {
-			if root == "" || key < root { // deterministic if several
-				root = key
-			}
-		}
+	parents := make(map[string]bool, len(c.Mapping))
+	for _, n := range c.Mapping {
+		parents[n.Parent] = true
 	}
-	if root == "" {
-		return "", malformed("the message tree has no root and no current_node")
-	}
-	key := root
-	for steps := 0; ; steps++ {
-		if steps > len(c.Mapping) {
-			return "", malformed("the message tree has a cycle through node %q", clip(key, 40))
+	best, bestT := "", -1.0
+	for key := range c.Mapping {
+		if parents[key] {
+			continue
 		}
-		kids := c.Mapping[key].Children
-		next := ""
-		for i := len(kids) - 1; i >= 0; i-- {
-			if _, ok := c.Mapping[kids[i]]; ok {
-				next = kids[i]
+		t := 0.0
+		for k, steps := key, 0; steps <= len(c.Mapping); steps++ {
+			n, ok := c.Mapping[k]
+			if !ok {
 				break
 			}
+			if n.Message != nil && n.Message.CreateTime != nil {
+				t = *n.Message.CreateTime
+				break
+			}
+			k = n.Parent
 		}
-		if next == "" {
-			return key, nil
+		if t > bestT || (t == bestT && key < best) {
+			best, bestT = key, t
 		}
-		key = next
 	}
+	if best == "" {
+		return "", malformed("the message tree has no leaf (every node is a parent: a cycle) and no current_node")
+	}
+	return best, nil
 }
 
 // Claude's conversations.json: an array of these.

@@ -1,6 +1,8 @@
 package importer
 
 import (
+	"bytes"
+	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -37,6 +39,9 @@ func fuzzFeed(f *testing.F, format Format, seeds ...string) {
 			return
 		}
 		require.Equal(t, want, got, "chunks %v", sizes)
+		if format != Memories {
+			require.True(t, json.Valid(bytes.TrimPrefix(data, bom)), "accepted input that is not JSON")
+		}
 		for _, tr := range got.Turns {
 			require.NoError(t, tr.Validate())
 		}

@@ -24,7 +24,7 @@
 //     regenerating a reply creates a sibling branch in the tree; importing
 //     every branch would store near-duplicate turns and answers the user
 //     rejected, so the others are left out. Without current_node, the branch
-//     that follows the last child at every step (the newest edit) is taken.
+//     whose leaf was written last (the newest edit or regeneration) is taken.
 //     Only user and assistant messages are kept; system, tool and hidden
 //     messages, assistant messages addressed to a tool (recipient other than
 //     "all") and non-text content (images, files, code-interpreter input and
@@ -261,8 +261,8 @@ func decodeConversation(f Format, index int, start int64, obj []byte, b *Batch) 
 	var err error
 	switch f {
 	case ChatGPT:
-		var c gptConversation
-		if err = json.Unmarshal(obj, &c); err == nil {
+		var c *gptConversation
+		if c, err = decodeChatGPT(obj, start); err == nil {
 			err = c.batch(b)
 		}
 	case Claude:

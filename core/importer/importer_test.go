@@ -308,3 +308,21 @@ func TestUnknownFormat(t *testing.T) {
 	_, err := New("bard").Feed([]byte("x"))
 	require.ErrorContains(t, err, `unknown import format "bard"`)
 }
+
+// TestReaderStringsMatchEncodingJSON checks the hand-written string
+// decoder against encoding/json on escapes, surrogates and bad UTF-8.
+func TestReaderStringsMatchEncodingJSON(t *testing.T) {
+	for _, in := range []string{`"plain"`, `"a\"b\\c\/d\b\f\n\r\t"`, `"\u00e9\u4e2d\ud83d\ude00"`, `"\ud83d"`, `"\ud83dx"`,
+		`"\ud83d\u0041"`, `"\ude00"`, "\"caf\xc3\xa9 \xff\xfe\"", `""`, `"tab	in"`} {
+		var want string
+		werr := json.Unmarshal([]byte(in), &want)
+		r := &reader{b: []byte(in)}
+		got, gerr := r.str("x")
+		if werr != nil {
+			assert.Error(t, gerr, in)
+			continue
+		}
+		require.NoError(t, gerr, in)
+		assert.Equal(t, want, got, in)
+	}
+}
