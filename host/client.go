@@ -254,6 +254,13 @@ func (c Client) ImportBegin(ctx context.Context, format string) (uint32, error) 
 	return r.Import, c.do(ctx, "import.begin", wasm.ImportBeginRequest{Format: format}, &r)
 }
 
+// ImportCheck starts an import that only parses and counts (import.begin
+// with check): its end applies nothing.
+func (c Client) ImportCheck(ctx context.Context, format string) (uint32, error) {
+	var r wasm.ImportBeginReply
+	return r.Import, c.do(ctx, "import.begin", wasm.ImportBeginRequest{Format: format, Check: true}, &r)
+}
+
 // ImportFeed passes the next chunk of an import and returns the running
 // totals. On error the import is gone and the store unchanged.
 func (c Client) ImportFeed(ctx context.Context, id uint32, data []byte) (engine.ImportTotals, error) {

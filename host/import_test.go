@@ -135,6 +135,19 @@ func TestFailedOrCancelledImportChangesNothing(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, before, after)
 
+		// A check parses and counts, and applies nothing.
+		id, err = c.ImportCheck(ctx, "chatgpt")
+		require.NoError(t, err)
+		_, err = c.ImportFeed(ctx, id, data)
+		require.NoError(t, err)
+		tot, err = c.ImportEnd(ctx, id)
+		require.NoError(t, err)
+		s, n := goldenCounts(t, "chatgpt/conversations.golden.json")
+		assert.Equal(t, engine.ImportTotals{Sessions: s, Turns: n, Bytes: int64(len(data))}, tot)
+		after, err = c.ExportCompact(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, before, after)
+
 		_, err = c.ImportBegin(ctx, "bard")
 		require.True(t, errors.As(err, &we))
 		assert.Contains(t, we.Message, "unknown import format")

@@ -16,8 +16,10 @@ const MaxImports = 4
 // importJob is one open import: the parser reading the export and the
 // engine's staging area.
 type importJob struct {
-	p  *importer.Parser
-	im *engine.Import
+	p     *importer.Parser
+	im    *engine.Import
+	check bool                // parse only: count, stage nothing
+	tot   engine.ImportTotals // a check's counts
 }
 
 func (h *Handler) importBegin(r *ImportBeginRequest) (any, error) {
@@ -35,7 +37,7 @@ func (h *Handler) importBegin(r *ImportBeginRequest) (any, error) {
 	if h.nextImport == 0 {
 		h.nextImport = 1
 	}
-	h.imports[h.nextImport] = &importJob{p: importer.New(f), im: h.E.NewImport()}
+	h.imports[h.nextImport] = &importJob{p: importer.New(f), im: h.E.NewImport(), check: r.Check}
 	return ImportBeginReply{Import: h.nextImport}, nil
 }
 
@@ -76,13 +78,32 @@ func (h *Handler) feed(id uint32, data []byte) (tot engine.ImportTotals, err err
 	}()
 	b, err := j.p.Feed(data)
 	if err == nil {
-		err = h.E.Stage(j.im, b.Sessions, b.Turns, b.Facts)
+		err = j.stage(h.E, b)
 	}
 	if err != nil {
 		return tot, h.fail(id, err)
 	}
+	return j.totals(), nil
+}
+
+// stage stages a batch, or only counts it for a check.
+func (j *importJob) stage(e *engine.Engine, b importer.Batch) error {
+	if !j.check {
+		return e.Stage(j.im, b.Sessions, b.Turns, b.Facts)
+	}
+	j.tot.Sessions += len(b.Sessions)
+	j.tot.Turns += len(b.Turns)
+	j.tot.Facts += len(b.Facts)
+	return nil
+}
+
+func (j *importJob) totals() engine.ImportTotals {
+	if j.check {
+		j.tot.Bytes = j.p.Offset()
+		return j.tot
+	}
 	j.im.SetBytes(j.p.Offset())
-	return j.im.Totals(), nil
+	return j.im.Totals()
 }
 
 func (h *Handler) importFeed(r *ImportFeedRequest) (any, error) { return h.feed(r.Import, r.Data) }
@@ -95,10 +116,13 @@ func (h *Handler) importEnd(r *ImportRequest) (any, error) {
 	defer delete(h.imports, r.Import)
 	b, err := j.p.Close()
 	if err == nil {
-		err = h.E.Stage(j.im, b.Sessions, b.Turns, b.Facts)
+		err = j.stage(h.E, b)
 	}
 	if err != nil {
 		return nil, h.fail(r.Import, err)
+	}
+	if j.check {
+		return j.totals(), nil
 	}
 	return h.E.Commit(j.im)
 }

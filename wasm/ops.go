@@ -30,7 +30,7 @@
 //	settings.set     token_budget, max_memories, consent?            Settings
 //	snapshot.export  compact?                                        {"data": base64 snapshot}
 //	snapshot.import  data: base64 snapshot                           Stats (replaces the store; texts re-cleaned)
-//	import.begin     format: "chatgpt"|"claude"|"memories"           {"import": id}
+//	import.begin     format: "chatgpt"|"claude"|"memories", check?   {"import": id}
 //	import.feed      import: id, data: base64 chunk                  Totals (running)
 //	import.end       import: id                                      Totals (applied)
 //	import.cancel    import: id                                      {"ok": true}
@@ -62,7 +62,10 @@
 // new turns, memory lines plus fact statements found in new user turns,
 // turns and memories already stored (same id, or the same message captured
 // live: same site, role and text within 12 hours), turns with a secret
-// redacted, and bytes consumed.
+// redacted, and bytes consumed. With check: true the import only parses:
+// it counts the sessions, turns and memory lines the file holds (no
+// duplicates, nothing redacted) and import.end applies nothing — a way to
+// validate a file, and to time parsing alone.
 //
 // Feeding stages: it parses, cleans, redacts, extracts facts and finds
 // duplicates, but the store does not change until import.end, which files
@@ -203,6 +206,7 @@ type (
 	ImportBeginRequest struct {
 		Op     string `json:"op,omitempty"`
 		Format string `json:"format"`
+		Check  bool   `json:"check,omitempty"`
 	}
 	// ImportFeedRequest passes the next chunk of an import (base64).
 	ImportFeedRequest struct {
