@@ -86,8 +86,10 @@ func cmdBench(ctx context.Context, args []string) error {
 			return benchLoCoMo(ctx, args[1:])
 		case "perf":
 			return benchPerf(ctx, args[1:])
+		case "import":
+			return benchImport(ctx, args[1:])
 		default:
-			return fmt.Errorf("unknown bench %q (longmemeval, locomo, perf, or generic flags --corpus/--queries/--out)", args[0])
+			return fmt.Errorf("unknown bench %q (longmemeval, locomo, perf, import, or generic flags --corpus/--queries/--out)", args[0])
 		}
 	}
 	return benchGeneric(ctx, args)

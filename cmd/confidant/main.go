@@ -36,7 +36,7 @@ func init() {
 		"import-chat": {"add conversations from a ChatGPT or Claude data export (.zip or conversations.json) or a memories list", cmdImportChat},
 		"stats":       {"show what is stored", cmdStats},
 		"settings":    {"show or change the token budget, memories per prompt and consent for sensitive categories", cmdSettings},
-		"bench":       {"run benchmarks (longmemeval, locomo, generic, perf, extraction)", cmdBench},
+		"bench":       {"run benchmarks (longmemeval, locomo, generic, perf, import, extraction)", cmdBench},
 	}
 }
 
