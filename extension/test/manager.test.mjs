@@ -81,7 +81,7 @@ const FACT_SESSIONS = [
 
 /** managerWith opens the manager with demo data; dialogs (confirmations) are accepted. */
 async function managerWith(t, { facts = true } = {}) {
-  const browser = await launch();
+  const browser = await launch({ grantHosts: ["*://chat.example.com/*"] });   // stands in for the user's Allow when the settings test adds a site
   t.after(() => browser.close());
   const page = await openManager(browser);
   page.on('dialog', (d) => d.accept());
