@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/confidant-dev/confidant/core/model"
 )
@@ -18,9 +19,13 @@ type gptConversation struct {
 	CurrentNode               string
 }
 
+// The strings of a decoded conversation, except Title and the text parts,
+// share the input's memory (reader.borrow): nothing derived from them may
+// be kept without a copy.
 type gptNode struct {
-	Parent  string // "" for none
-	Message *gptMsg
+	Parent     string // "" for none
+	HasMessage bool
+	Message    gptMsg
 }
 
 type gptMsg struct {
@@ -28,7 +33,8 @@ type gptMsg struct {
 	Role        string // author.role
 	CreateTime  *float64
 	ContentType string   // content.content_type
-	Parts       []string // content.parts that are strings (text)
+	Part        string   // the first text part
+	More        []string // further text parts
 	Recipient   string
 	Hidden      bool // metadata.is_visually_hidden_from_conversation
 }
@@ -40,9 +46,9 @@ func decodeChatGPT(obj []byte, base int64) (*gptConversation, error) {
 	err := r.object("the conversation", func(k []byte) (err error) {
 		switch string(k) {
 		case "id":
-			c.ID, err = r.str("id")
+			c.ID, err = r.borrow("id")
 		case "conversation_id":
-			c.ConversationID, err = r.str("conversation_id")
+			c.ConversationID, err = r.borrow("conversation_id")
 		case "title":
 			c.Title, err = r.str("title")
 		case "create_time":
@@ -50,12 +56,12 @@ func decodeChatGPT(obj []byte, base int64) (*gptConversation, error) {
 		case "update_time":
 			c.UpdateTime, err = r.num("update_time")
 		case "current_node":
-			c.CurrentNode, err = r.str("current_node")
+			c.CurrentNode, err = r.borrow("current_node")
 		case "mapping":
 			c.Mapping = map[string]gptNode{}
 			err = r.object("mapping", func(key []byte) error {
 				n, err := decodeNode(r)
-				c.Mapping[string(key)] = n
+				c.Mapping[unsafe.String(unsafe.SliceData(key), len(key))] = n
 				return err
 			})
 		default:
@@ -73,13 +79,13 @@ func decodeNode(r *reader) (n gptNode, err error) {
 	err = r.object("mapping.*", func(k []byte) (err error) {
 		switch string(k) {
 		case "parent":
-			n.Parent, err = r.str("mapping.*.parent")
+			n.Parent, err = r.borrow("mapping.*.parent")
 		case "message":
 			if null, err := r.null(); null || err != nil {
 				return err
 			}
-			n.Message = &gptMsg{}
-			err = decodeMessage(r, n.Message)
+			n.HasMessage = true
+			err = decodeMessage(r, &n.Message)
 		default:
 			err = r.skip()
 		}
@@ -92,11 +98,11 @@ func decodeMessage(r *reader, m *gptMsg) error {
 	return r.object("mapping.*.message", func(k []byte) (err error) {
 		switch string(k) {
 		case "id":
-			m.ID, err = r.str("message.id")
+			m.ID, err = r.borrow("message.id")
 		case "author":
 			err = r.object("message.author", func(k []byte) (err error) {
 				if string(k) == "role" {
-					m.Role, err = r.str("message.author.role")
+					m.Role, err = r.borrow("message.author.role")
 				} else {
 					err = r.skip()
 				}
@@ -105,19 +111,23 @@ func decodeMessage(r *reader, m *gptMsg) error {
 		case "create_time":
 			m.CreateTime, err = r.num("message.create_time")
 		case "recipient":
-			m.Recipient, err = r.str("message.recipient")
+			m.Recipient, err = r.borrow("message.recipient")
 		case "content":
 			err = r.object("message.content", func(k []byte) (err error) {
 				switch string(k) {
 				case "content_type":
-					m.ContentType, err = r.str("message.content.content_type")
+					m.ContentType, err = r.borrow("message.content.content_type")
 				case "parts":
 					err = r.array("message.content.parts", func() error {
 						if r.peek() != '"' {
 							return r.skip() // an image, a file, audio
 						}
 						s, err := r.string(true)
-						m.Parts = append(m.Parts, s)
+						if m.Part == "" {
+							m.Part = s
+						} else {
+							m.More = append(m.More, s)
+						}
 						return err
 					})
 				default:
@@ -185,15 +195,22 @@ func (c *gptConversation) batch(b *Batch) error {
 	}
 	var turns []model.Turn
 	for _, key := range path {
-		m := c.Mapping[key].Message
-		if m == nil {
+		n := c.Mapping[key]
+		if !n.HasMessage {
 			continue
 		}
+		m := &n.Message
 		at, err := unixTime("message "+key+" create_time", m.CreateTime)
 		if err != nil {
 			return err
 		}
-		role := model.Role(m.Role)
+		var role model.Role
+		switch m.Role {
+		case "user":
+			role = model.RoleUser
+		case "assistant":
+			role = model.RoleAssistant
+		}
 		text := m.text()
 		if (role != model.RoleUser && role != model.RoleAssistant) || text == "" || m.Hidden ||
 			(m.Recipient != "" && m.Recipient != "all") {
@@ -234,11 +251,11 @@ func (m *gptMsg) text() string {
 	default:
 		return ""
 	}
-	if len(m.Parts) == 1 {
-		return strings.TrimSpace(m.Parts[0])
+	if len(m.More) == 0 {
+		return strings.TrimSpace(m.Part)
 	}
 	var parts []string
-	for _, s := range m.Parts {
+	for _, s := range append([]string{m.Part}, m.More...) {
 		if strings.TrimSpace(s) != "" {
 			parts = append(parts, s)
 		}
@@ -300,7 +317,7 @@ func (c *gptConversation) newestLeaf() (string, error) {
 			if !ok {
 				break
 			}
-			if n.Message != nil && n.Message.CreateTime != nil {
+			if n.HasMessage && n.Message.CreateTime != nil {
 				t = *n.Message.CreateTime
 				break
 			}

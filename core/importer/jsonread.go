@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // reader decodes one JSON value from memory, member by member, for the
@@ -184,6 +185,28 @@ func (r *reader) str(path string) (string, error) {
 	}
 	if r.peek() != '"' {
 		return "", r.typeErr(path, "a string")
+	}
+	return r.string(true)
+}
+
+// borrow reads a string (null reads as "") that may share the input's
+// memory: for values that must not outlive the conversation being decoded
+// (ids, roles, types), it spares an allocation per value.
+func (r *reader) borrow(path string) (string, error) {
+	if ok, err := r.null(); ok || err != nil {
+		return "", err
+	}
+	if r.peek() != '"' {
+		return "", r.typeErr(path, "a string")
+	}
+	start := r.i + 1
+	i := start
+	for i < len(r.b) && !special[r.b[i]] {
+		i++
+	}
+	if i < len(r.b) && r.b[i] == '"' && i > start && utf8.Valid(r.b[start:i]) {
+		r.i = i + 1
+		return unsafe.String(&r.b[start], i-start), nil
 	}
 	return r.string(true)
 }
