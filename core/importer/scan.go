@@ -171,13 +171,13 @@ func (s *arrayScanner) close(end int64) error {
 	return nil
 }
 
-// describe names the byte at the start of b for an error message.
+// describe names the byte at the start of b for an error message (one
+// byte only, so that the message does not depend on where a chunk ends).
 func describe(b []byte) string {
-	r, _ := utf8.DecodeRune(b)
-	if r == utf8.RuneError || r < ' ' {
-		return fmt.Sprintf("byte 0x%02x", b[0])
+	if c := b[0]; c >= ' ' && c < utf8.RuneSelf {
+		return fmt.Sprintf("%q", rune(c))
 	}
-	return fmt.Sprintf("%q", r)
+	return fmt.Sprintf("byte 0x%02x", b[0])
 }
 
 // lineSplitter cuts pushed text into memory lines.
