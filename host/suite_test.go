@@ -207,6 +207,25 @@ func TestContextIsWrappedAndBudgeted(t *testing.T) {
 	})
 }
 
+func TestContextSkipsEarlierAskingsOfTheSamePrompt(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c host.Client) {
+		ctx := context.Background()
+		ingestSample(t, c)
+		prompt := "How much exercise does my border collie need?"
+		_, err := c.Ingest(ctx, nil, []model.Turn{turn("s8", "s8-1", model.RoleUser, "how much exercise does my Border Collie need", t0.AddDate(0, 0, 20))})
+		require.NoError(t, err)
+		r, err := c.Context(ctx, engine.ContextRequest{Text: prompt, Time: t0.AddDate(0, 1, 0)})
+		require.NoError(t, err)
+		require.NotEmpty(t, r.Items, "the collie's facts still come")
+		for _, it := range r.Items {
+			assert.NotEqual(t, "s8-1", it.ID, "the same question asked before is not a memory")
+		}
+		hits, err := c.Recall(ctx, engine.RecallRequest{Text: prompt, Time: t0.AddDate(0, 1, 0)})
+		require.NoError(t, err)
+		assert.Contains(t, ids(hits), "s8-1", "recall itself still finds it")
+	})
+}
+
 func TestInjectedBlockIsNotLearnedBack(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, c host.Client) {
 		ctx := context.Background()

@@ -102,14 +102,17 @@ func (e *Engine) Context(req ContextRequest) (ContextReply, error) {
 			}
 		}
 		perSession := map[string]int{}
+		prompt := normalize(req.Text)
 		n := 0
 		for _, h := range hits {
 			if n == e.settings.MaxMemories {
 				break
 			}
 			// Diversity: more than maxPerSession turns of one conversation
-			// crowd out the rest of the user's history.
-			if excluded(h.ID) || withheld[h.ID] || perSession[h.Session] == maxPerSession {
+			// crowd out the rest of the user's history. An earlier asking
+			// of this same prompt (the best lexical match by construction)
+			// tells the assistant nothing it is not about to read.
+			if excluded(h.ID) || withheld[h.ID] || perSession[h.Session] == maxPerSession || normalize(h.Text) == prompt {
 				continue
 			}
 			n++
