@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"time"
 	"unicode/utf8"
+
+	"github.com/confidant-dev/confidant/core/hlc"
 )
 
 // Role says who wrote a turn.
@@ -29,6 +31,9 @@ type Session struct {
 	Site  string    `json:"site,omitempty"`
 	Title string    `json:"title,omitempty"`
 	Start time.Time `json:"start"`
+	// Stamp is the sync version of the record (see SyncMeta); not part of
+	// the JSON ABI.
+	Stamp hlc.Stamp `json:"-"`
 }
 
 // Turn is one message in a session. Turns are the units the memory index
@@ -39,6 +44,7 @@ type Turn struct {
 	Role    Role      `json:"role"`
 	Text    string    `json:"text"`
 	Time    time.Time `json:"time"`
+	Stamp   hlc.Stamp `json:"-"` // sync version, see SyncMeta
 }
 
 // Category is the life domain a fact belongs to.
@@ -106,6 +112,7 @@ type Fact struct {
 	Sources      []string    `json:"sources,omitempty"` // turn ids
 	Pinned       bool        `json:"pinned,omitempty"`
 	UserEdited   bool        `json:"user_edited,omitempty"`
+	Stamp        hlc.Stamp   `json:"-"` // sync version, see SyncMeta
 }
 
 // Current reports whether the fact has not been superseded.
@@ -205,4 +212,46 @@ type State struct {
 	Turns    []Turn    `json:"turns"`
 	Facts    []Fact    `json:"facts"`
 	Settings Settings  `json:"settings"`
+	// Sync is the sync metadata (snapshot versions 3 and 4): nil for a
+	// state without it, in which case every record's Stamp is zero.
+	Sync *SyncMeta `json:"-"`
+}
+
+// SyncMeta is what a state carries for sync (core/merge): the device that
+// holds it, the stamps of the settings' fields and the tombstones. With
+// SyncMeta set, every session, turn and fact has a valid Stamp.
+type SyncMeta struct {
+	// Device is this device's id (hlc.ValidDevice), generated at random on
+	// first use and kept with the state.
+	Device string
+	// SettingStamps are the stamps of the settings' fields, in the order of
+	// SettingFields.
+	SettingStamps [3]hlc.Stamp
+	// Tombstones are deleted records, sorted by (Kind, ID), at most one per
+	// key and none for a live record.
+	Tombstones []Tombstone
+}
+
+// SettingFields names the settings' fields as sync records (their JSON
+// names), in the order of SyncMeta.SettingStamps.
+var SettingFields = [3]string{"token_budget", "max_memories", "consent"}
+
+// RecordKind is the type of a synced record; the values are core/merge's
+// kinds.
+type RecordKind uint8
+
+// Record kinds.
+const (
+	KindSession RecordKind = 1
+	KindTurn    RecordKind = 2
+	KindFact    RecordKind = 3
+	KindSetting RecordKind = 4
+)
+
+// Tombstone records the deletion of a record: its key and the stamp of the
+// delete.
+type Tombstone struct {
+	Kind  RecordKind
+	ID    string
+	Stamp hlc.Stamp
 }

@@ -236,11 +236,17 @@ func decodeVersion(body string, version byte) (*model.State, *Terms, error) {
 	}
 	var t *Terms
 	after := "facts"
-	if version >= version2 {
+	if version == version2 || version == version4 {
 		if t, err = r.terms(len(st.Turns)); err != nil {
 			return nil, nil, err
 		}
 		after = "terms"
+	}
+	if version >= version3 {
+		if err = r.sync(st); err != nil {
+			return nil, nil, err
+		}
+		after = "sync section"
 	}
 	if r.p != len(r.s) {
 		r.at("body", -1)

@@ -118,6 +118,37 @@
 // round trip returns t.Truncate(time.Millisecond).UTC(). The zero time.Time
 // survives a round trip as itself.
 //
+// # Sync metadata, versions 3 and 4
+//
+// Version 3 is version 1 with a sync section at the end of the body, version
+// 4 is version 2 with one after the terms. It holds model.State.Sync: the
+// device id, one hlc stamp per record and per setting field, and the
+// tombstones (see core/merge):
+//
+//	body         =/ state sync             ; version 3
+//	body         =/ state terms sync       ; version 4
+//	sync         = device devices session-stamps turn-stamps fact-stamps
+//	               setting-stamps tombstones
+//	device       = str                     ; this state's device, hlc.ValidDevice
+//	devices      = count *str              ; every device a stamp names,
+//	                                       ; strictly ascending, each used
+//	session-stamps = n*stamp               ; n = sessions, in their order
+//	turn-stamps  = n*stamp                 ; n = turns, in their order
+//	fact-stamps  = n*stamp                 ; n = facts, in their order
+//	setting-stamps = 3stamp                ; token_budget, max_memories, consent
+//	tombstones   = count *tombstone        ; (kind, id) strictly ascending
+//	tombstone    = kind id stamp           ; never the key of a live record
+//	kind         = %x01 / %x02 / %x03      ; session / turn / fact
+//	stamp        = wall counter device-ref
+//	wall         = uvarint                 ; Unix ms, at most hlc.MaxWall
+//	counter      = uvarint                 ; at most 2^32-1
+//	device-ref   = uvarint                 ; index into devices
+//
+// A state with Sync set has a valid stamp on every record; a state without
+// has none (Encode refuses a stamp it would drop). A record of a version 1
+// or 2 snapshot has the zero stamp; the engine gives such legacy records
+// the stamp (0, 0, its own device), older than any real write.
+//
 // # Versions
 //
 // The version byte names the grammar and the code tables above. Any change a
@@ -134,7 +165,8 @@
 // omit terms, stay readable by version-1 readers), version 2 for a state with
 // its terms. A version-2 body always has the terms section, so each state,
 // with or without terms, still has exactly one encoding. A reader decodes
-// every version up to the newest it knows (this package: 1 and 2) and
+// every version up to the newest it knows (this package: 1 to 4; 3 and 4
+// only for a state with sync metadata) and
 // refuses any other with ErrVersion, without guessing; it never tries to skip
 // what it does not understand, so a version-1 reader refuses a snapshot with
 // terms.

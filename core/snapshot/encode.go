@@ -30,7 +30,21 @@ func Marshal(s *model.State) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return seal(body, version1)
+	if body, err = appendSyncIf(body, s); err != nil {
+		return nil, err
+	}
+	return seal(body, syncVersion(s, version1))
+}
+
+// appendSyncIf appends the sync section when s has one.
+func appendSyncIf(body []byte, s *model.State) ([]byte, error) {
+	if err := checkStamps(s); err != nil {
+		return nil, err
+	}
+	if s.Sync == nil {
+		return body, nil
+	}
+	return appendSync(body, s)
 }
 
 // Encode writes the snapshot of s to w; see Marshal.

@@ -13,13 +13,16 @@ import (
 // Version is the newest format version this package reads and writes. It
 // reads every version from 1 to Version, and writes the oldest one that can
 // hold what it is given: version 1 for a state alone, version 2 for a state
-// with its terms (see "Versions" in the package documentation).
-const Version = 2
+// with its terms, 3 and 4 for the same with sync metadata (see "Versions"
+// in the package documentation).
+const Version = 4
 
 // The versions this package knows.
 const (
 	version1 = 1 // a state
 	version2 = 2 // a state and its terms
+	version3 = 3 // a state and its sync metadata
+	version4 = 4 // a state, its terms and its sync metadata
 )
 
 // Limits a decoder enforces before allocating. A caller can rely on them to

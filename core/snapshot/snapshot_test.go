@@ -436,7 +436,7 @@ func TestErrorMessages(t *testing.T) {
 	require.EqualError(t, err, "snapshot: sessions: count: count 1099511627776 exceeds what 0 remaining bytes can hold: too large")
 
 	_, err = Unmarshal([]byte("CFDS\x07\x00"))
-	require.EqualError(t, err, "snapshot: header: version 7, this reader knows 1 to 2: unsupported version")
+	require.EqualError(t, err, "snapshot: header: version 7, this reader knows 1 to 4: unsupported version")
 }
 
 // frameOf returns a valid snapshot's header and frame for frame tests.

@@ -63,13 +63,19 @@ func MarshalTermsWith(s *model.State, t *Terms, o Options) ([]byte, error) {
 		return nil, err
 	}
 	if t == nil {
-		return sealWith(body, version1, o.Codec)
+		if body, err = appendSyncIf(body, s); err != nil {
+			return nil, err
+		}
+		return sealWith(body, syncVersion(s, version1), o.Codec)
 	}
 	body, err = appendTerms(body, s, t)
 	if err != nil {
 		return nil, err
 	}
-	return sealWith(body, version2, o.Codec)
+	if body, err = appendSyncIf(body, s); err != nil {
+		return nil, err
+	}
+	return sealWith(body, syncVersion(s, version2), o.Codec)
 }
 
 // UnmarshalTerms decodes the snapshot b like Unmarshal, and returns its
