@@ -31,9 +31,16 @@ func (e *Engine) State() *model.State {
 	return st
 }
 
-// gcPercentLoad is the garbage collector's target during a load (Go's
-// default is 100).
-const gcPercentLoad = 400
+// loadMemoryLimit is the soft memory limit while a load runs with the
+// collector off: a load allocates the whole store at once and frees almost
+// nothing, so collections while the heap grows from empty only re-scan what
+// is being built. Measured under wazero: 10k turns load in 93 ms instead of
+// 100 ms and the first recall after it takes 7 ms instead of 21 ms (it no
+// longer finishes a collection started during the load); 100k turns in
+// 0.95 s instead of 1.35 s with the same linear memory. The limit makes the
+// collector run anyway if a load (a huge or hostile snapshot) grows the heap
+// this far — well under wasm32's 4 GiB.
+const loadMemoryLimit = 1 << 30
 
 // Load replaces the engine's contents with st, rebuilding every index. Facts
 // are taken as stored (not re-extracted), so user edits survive. On error
@@ -44,10 +51,10 @@ func (e *Engine) Load(st *model.State) error { return e.load(st, nil) }
 // snapshot, which spares re-analysing every turn (the slow part of a cold
 // start). terms must come from this analyzer version.
 func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
-	// A load allocates the whole store at once and frees almost nothing;
-	// collections while the heap grows from empty only re-scan what is
-	// being built (under WebAssembly, about a fifth of a cold start).
-	defer debug.SetGCPercent(debug.SetGCPercent(gcPercentLoad))
+	// The collector is off during the load, under a memory limit (see
+	// loadMemoryLimit).
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(loadMemoryLimit))
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	n := New()
 	var remap []uint32
 	if terms != nil {
