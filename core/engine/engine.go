@@ -15,7 +15,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/confidant-dev/confidant/core/analyze"
+	"github.com/confidant-dev/confidant/core/hlc"
 	"github.com/confidant-dev/confidant/core/index"
+	"github.com/confidant-dev/confidant/core/merge"
 	"github.com/confidant-dev/confidant/core/model"
 )
 
@@ -36,6 +38,15 @@ type Engine struct {
 	factBySlot []string
 	factDoc    map[string]int32
 	important  map[string]bool // turns that are sources of pinned or edited facts; nil when stale
+
+	// Sync (stamps.go): the device id and its clock (nil until first
+	// used), the settings fields' stamps, tombstones, and each session's
+	// and fact's encoding at its stamp.
+	device    string
+	clock     *hlc.Clock
+	setStamps [3]hlc.Stamp
+	tombs     map[merge.Key]hlc.Stamp
+	seen      map[merge.Key]seenVer
 
 	buf buffers
 }
@@ -66,6 +77,8 @@ func New() *Engine {
 		sessIdx:  index.New(),
 		factIdx:  index.New(),
 		factDoc:  make(map[string]int32),
+		tombs:    make(map[merge.Key]hlc.Stamp),
+		seen:     make(map[merge.Key]seenVer),
 	}
 }
 
@@ -98,6 +111,7 @@ func (e *Engine) Ingest(sessions []model.Session, turns []model.Turn) (IngestRes
 			return res, fmt.Errorf("%w: turn %d: %w", ErrInvalid, i, err)
 		}
 	}
+	defer e.restamp()
 	for _, s := range sessions {
 		e.upsertSession(s)
 	}
@@ -189,6 +203,7 @@ func (e *Engine) storeTurn(t model.Turn, terms []uint32) *turn {
 	} else if ss.Start.IsZero() || t.Time.Before(ss.Start) {
 		ss.Start = t.Time
 	}
+	t.Stamp = e.stampNew(merge.Key{Kind: merge.KindTurn, ID: t.ID})
 	tr := &turn{Turn: t, sess: ss, doc: e.turnIdx.NewDoc()}
 	tr.terms = terms
 	if terms == nil {
@@ -242,6 +257,19 @@ func (e *Engine) Settings() model.Settings { return e.settings }
 
 // SetSettings replaces the settings after validating them.
 func (e *Engine) SetSettings(s model.Settings) error {
+	if err := validSettings(s); err != nil {
+		return err
+	}
+	for i := range e.setStamps {
+		if !settingEqual(&e.settings, &s, i) {
+			e.setStamps[i] = e.stampEdit(e.setStamps[i])
+		}
+	}
+	e.settings = s
+	return nil
+}
+
+func validSettings(s model.Settings) error {
 	if s.TokenBudget < 50 || s.TokenBudget > 4000 {
 		return fmt.Errorf("%w: token_budget must be between 50 and 4000, got %d", ErrInvalid, s.TokenBudget)
 	}
@@ -253,7 +281,6 @@ func (e *Engine) SetSettings(s model.Settings) error {
 			return fmt.Errorf("%w: unknown category %q in consent", ErrInvalid, c)
 		}
 	}
-	e.settings = s
 	return nil
 }
 

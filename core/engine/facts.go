@@ -79,6 +79,7 @@ func (e *Engine) EditFact(ed FactEdit) (model.Fact, error) {
 			return model.Fact{}, fmt.Errorf("%w: value and text must be 1 to 1024 bytes", ErrInvalid)
 		}
 	}
+	defer e.restamp()
 	e.unindexFact(f)
 	e.staleFacts()
 	if ed.Value != nil {
@@ -114,6 +115,7 @@ func (e *Engine) DeleteFact(id string) error {
 		return fmt.Errorf("fact %q: %w", id, ErrNotFound)
 	}
 	e.dropFact(f)
+	e.restamp()
 	return nil
 }
 

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"fmt"
-	"github.com/confidant-dev/confidant/core/model"
 	"slices"
+
+	"github.com/confidant-dev/confidant/core/merge"
+	"github.com/confidant-dev/confidant/core/model"
 )
 
 // ForgetTurn removes a turn from every structure: the turn index, its
@@ -17,6 +19,7 @@ func (e *Engine) ForgetTurn(id string) error {
 	}
 	e.removeTurn(t)
 	e.reindexSession(t.sess)
+	e.restamp()
 	return nil
 }
 
@@ -24,6 +27,7 @@ func (e *Engine) removeTurn(t *turn) {
 	e.turnIdx.Delete(t.doc)
 	e.turnBySlot[t.doc] = nil
 	delete(e.turns, t.ID)
+	e.tombstone(merge.Key{Kind: merge.KindTurn, ID: t.ID}, t.Stamp)
 	t.sess.turns = slices.Delete(t.sess.turns, t.pos, t.pos+1)
 	t.sess.renumber(t.pos)
 	e.staleFacts()
@@ -71,13 +75,22 @@ func (e *Engine) ForgetSession(id string) error {
 	e.sessIdx.Delete(s.doc)
 	e.sessBySlot[s.doc] = nil
 	delete(e.sessions, id)
+	e.restamp()
 	return nil
 }
 
 // ForgetAll erases every session, turn and fact. Settings are kept: they
 // are the user's choices about the engine, not memories.
 func (e *Engine) ForgetAll() {
-	s := e.settings
-	*e = *New()
-	e.settings = s
+	e.restamp()
+	for _, t := range e.turns {
+		e.tombstone(merge.Key{Kind: merge.KindTurn, ID: t.ID}, t.Stamp)
+	}
+	for k, v := range e.seen {
+		e.tombstone(k, v.stamp)
+	}
+	n := New()
+	n.settings, n.setStamps = e.settings, e.setStamps
+	n.device, n.clock, n.tombs = e.device, e.clock, e.tombs
+	*e = *n
 }

@@ -268,6 +268,7 @@ func (e *Engine) Commit(im *Import) (ImportTotals, error) {
 		return im.totals, fmt.Errorf("%w: the import was already applied", ErrInvalid)
 	}
 	im.done = true
+	defer e.restamp()
 	for _, s := range im.sessions {
 		e.upsertSession(s)
 	}

@@ -7,27 +7,84 @@ import (
 	"slices"
 
 	"github.com/confidant-dev/confidant/core/analyze"
+	"github.com/confidant-dev/confidant/core/hlc"
 	"github.com/confidant-dev/confidant/core/index"
+	"github.com/confidant-dev/confidant/core/merge"
 	"github.com/confidant-dev/confidant/core/model"
 	"github.com/confidant-dev/confidant/core/snapshot"
 )
 
-// State returns a deep copy of everything the engine persists, sorted by id.
-func (e *Engine) State() *model.State {
+// State returns a deep copy of the engine's contents, sorted by id, without
+// sync metadata (no stamps, Sync nil): what two engines holding the same
+// records have in common. SyncState adds the metadata.
+func (e *Engine) State() *model.State { return e.state(false) }
+
+// SyncState is State with the sync metadata: every record's stamp (legacy
+// records get the legacy stamp), the device id, the settings' stamps and
+// the tombstones. It is what Export writes.
+func (e *Engine) SyncState() *model.State { return e.state(true) }
+
+func (e *Engine) state(withSync bool) *model.State {
+	if withSync {
+		e.restamp()
+	}
 	st := &model.State{Settings: e.settings}
 	st.Settings.Consent = slices.Clone(e.settings.Consent)
 	for _, s := range e.sessions {
 		st.Sessions = append(st.Sessions, s.Session)
 	}
+	if len(e.turns) > 0 {
+		st.Turns = make([]model.Turn, 0, len(e.turns))
+	}
 	for _, t := range e.turns {
 		st.Turns = append(st.Turns, t.Turn)
 	}
 	for _, f := range e.facts {
-		st.Facts = append(st.Facts, cloneFact(f))
+		c := cloneFact(f)
+		if len(c.Sources) == 0 {
+			c.Sources = nil // one spelling of "no sources"
+		}
+		st.Facts = append(st.Facts, c)
 	}
 	slices.SortFunc(st.Sessions, func(a, b model.Session) int { return cmp.Compare(a.ID, b.ID) })
 	slices.SortFunc(st.Turns, func(a, b model.Turn) int { return cmp.Compare(a.ID, b.ID) })
 	slices.SortFunc(st.Facts, func(a, b model.Fact) int { return cmp.Compare(a.ID, b.ID) })
+	if !withSync {
+		for i := range st.Sessions {
+			st.Sessions[i].Stamp = hlc.Stamp{}
+		}
+		for i := range st.Turns {
+			st.Turns[i].Stamp = hlc.Stamp{}
+		}
+		for i := range st.Facts {
+			st.Facts[i].Stamp = hlc.Stamp{}
+		}
+		return st
+	}
+	leg := e.legacy()
+	fill := func(s *hlc.Stamp) {
+		if s.IsZero() {
+			*s = leg
+		}
+	}
+	for i := range st.Sessions {
+		fill(&st.Sessions[i].Stamp)
+	}
+	for i := range st.Turns {
+		fill(&st.Turns[i].Stamp)
+	}
+	for i := range st.Facts {
+		fill(&st.Facts[i].Stamp)
+	}
+	m := &model.SyncMeta{Device: e.device, SettingStamps: e.setStamps}
+	for i := range m.SettingStamps {
+		fill(&m.SettingStamps[i])
+	}
+	for k, s := range e.tombs {
+		m.Tombstones = append(m.Tombstones, model.Tombstone{Kind: model.RecordKind(k.Kind), ID: k.ID, Stamp: s})
+	}
+	slices.SortFunc(m.Tombstones, func(a, b model.Tombstone) int { return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID)) })
+	st.Sync = m
 	return st
 }
 
@@ -47,10 +104,100 @@ const loadMemoryLimit = 1 << 30
 // the engine is unchanged.
 func (e *Engine) Load(st *model.State) error { return e.load(st, nil) }
 
+// loadSync finishes a load into n: the device, clock, setting stamps and
+// tombstones from st.Sync, or, for a state without, the previous engine's
+// device (or a new one) and legacy stamps. It records what restamp compares
+// against.
+func (n *Engine) loadSync(st *model.State, prev *Engine) {
+	var max hlc.Stamp
+	if m := st.Sync; m != nil {
+		n.device = m.Device
+		if prev.device == m.Device {
+			n.clock = prev.clock
+		}
+		n.setStamps = m.SettingStamps
+		for _, t := range m.Tombstones {
+			n.tombs[merge.Key{Kind: merge.Kind(t.Kind), ID: t.ID}] = t.Stamp
+			if max.Less(t.Stamp) {
+				max = t.Stamp
+			}
+		}
+	} else {
+		n.device, n.clock = prev.device, prev.clock
+	}
+	n.ensureDevice()
+	leg := n.legacy()
+	for i := range n.setStamps {
+		if n.setStamps[i].IsZero() {
+			n.setStamps[i] = leg
+		}
+		if max.Less(n.setStamps[i]) {
+			max = n.setStamps[i]
+		}
+	}
+	var buf []byte
+	for id, s := range n.sessions {
+		if s.Stamp.IsZero() {
+			s.Stamp = leg
+		}
+		if max.Less(s.Stamp) {
+			max = s.Stamp
+		}
+		buf = appendSession(buf[:0], &s.Session)
+		n.seen[merge.Key{Kind: merge.KindSession, ID: id}] = seenVer{enc: string(buf), stamp: s.Stamp}
+	}
+	for _, t := range n.turnBySlot {
+		if t.Stamp.IsZero() {
+			t.Stamp = leg
+		}
+		if max.Less(t.Stamp) {
+			max = t.Stamp
+		}
+	}
+	for id, f := range n.facts {
+		if f.Stamp.IsZero() {
+			f.Stamp = leg
+		}
+		if max.Less(f.Stamp) {
+			max = f.Stamp
+		}
+		buf = appendFact(buf[:0], f)
+		n.seen[merge.Key{Kind: merge.KindFact, ID: id}] = seenVer{enc: string(buf), stamp: f.Stamp}
+	}
+	// Seed the clock: stamps stay monotonic across restarts.
+	if max.Device != "" {
+		n.clock.Observe(max)
+	}
+}
+
 // load is Load with, optionally, the turns' analysed terms from a
 // snapshot, which spares re-analysing every turn (the slow part of a cold
 // start). terms must come from this analyzer version.
 func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
+	return e.loadReuse(st, terms, nil)
+}
+
+// reuseTerms returns the analysed terms reuse has for a turn with t's id
+// and text, or nil.
+func reuseTerms(reuse *Engine, t *model.Turn) []uint32 {
+	if reuse == nil {
+		return nil
+	}
+	if o, ok := reuse.turns[t.ID]; ok && o.Text == t.Text && o.terms != nil {
+		return o.terms
+	}
+	return nil
+}
+
+// loadReuse is load that takes the analysed terms of turns whose text is
+// unchanged from reuse (when not nil) instead of analysing them again: a
+// merge rebuilds the store but analyses only the turns it brought.
+func (e *Engine) loadReuse(st *model.State, terms *snapshot.Terms, reuse *Engine) error {
+	var reuseMap []uint32
+	if reuse != nil {
+		terms = nil
+		reuseMap = make([]uint32, len(reuse.an.Vocab()))
+	}
 	// The collector is off during the load, under a memory limit (see
 	// loadMemoryLimit).
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(loadMemoryLimit))
@@ -66,9 +213,11 @@ func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
 			remap[i] = n.an.Intern(t)
 		}
 	}
-	if err := n.SetSettings(st.Settings); err != nil {
+	if err := validSettings(st.Settings); err != nil {
 		return err
 	}
+	n.settings = st.Settings
+	n.settings.Consent = slices.Clone(st.Settings.Consent)
 	var sessions []*session
 	for i := range st.Sessions {
 		s := st.Sessions[i]
@@ -128,7 +277,15 @@ func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
 		}
 		tr := &records[k]
 		*tr = turn{Turn: t, sess: ss, pos: len(ss.turns)}
-		if terms == nil {
+		if old := reuseTerms(reuse, &t); old != nil {
+			tr.terms = make([]uint32, len(old))
+			for j, v := range old {
+				if reuseMap[v] == 0 {
+					reuseMap[v] = n.an.Intern(reuse.an.Vocab()[v]) + 1
+				}
+				tr.terms[j] = reuseMap[v] - 1
+			}
+		} else if terms == nil {
 			tr.terms = n.an.AppendIDs(nil, t.Text)
 		} else {
 			start := len(termBacking)
@@ -171,6 +328,7 @@ func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
 		n.facts[f.ID] = &f
 		n.indexFact(&f)
 	}
+	n.loadSync(st, e)
 	*e = *n
 	return nil
 }
@@ -180,10 +338,12 @@ func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
 // rebuild the index without analysing text again: larger, but a fast cold
 // start. Without, it is the compact form (for sync and export files).
 func (e *Engine) Export(withTerms bool) ([]byte, error) {
-	st := e.State()
 	if !withTerms {
-		return snapshot.Marshal(st)
+		// The portable form: the records without this device's sync
+		// metadata (a file is imported as an edit, see ImportUntrusted).
+		return snapshot.Marshal(e.State())
 	}
+	st := e.SyncState()
 	t := &snapshot.Terms{Analyzer: analyze.Version, Vocab: e.an.Vocab(), Turns: make([][]uint32, len(st.Turns))}
 	for i := range st.Turns {
 		t.Turns[i] = e.turns[st.Turns[i].ID].terms
@@ -192,6 +352,10 @@ func (e *Engine) Export(withTerms bool) ([]byte, error) {
 	// as zstd under WebAssembly, for ~20% more bytes on disk.
 	return snapshot.MarshalTermsWith(st, t, snapshot.Options{Codec: snapshot.CodecS2})
 }
+
+// ExportSync encodes the state with its sync metadata (stamps, device,
+// tombstones) and without terms: what sync seals (snapshot version 3).
+func (e *Engine) ExportSync() ([]byte, error) { return snapshot.Marshal(e.SyncState()) }
 
 // Import replaces the store with a snapshot's contents. A snapshot that does
 // not decode or validate changes nothing. Terms from another analyzer
@@ -227,5 +391,22 @@ func (e *Engine) ImportUntrusted(data []byte) error {
 		f.Text, _ = redact(unmark(f.Text))
 		f.Value, _ = redact(unmark(f.Value))
 	}
-	return e.load(st, nil)
+	// The file's stamps and device are not this device's: the import is
+	// an edit of the whole store (adopt).
+	st.Sync = nil
+	for i := range st.Sessions {
+		st.Sessions[i].Stamp = hlc.Stamp{}
+	}
+	for i := range st.Turns {
+		st.Turns[i].Stamp = hlc.Stamp{}
+	}
+	for i := range st.Facts {
+		st.Facts[i].Stamp = hlc.Stamp{}
+	}
+	old := *e
+	if err := e.load(st, nil); err != nil {
+		return err
+	}
+	e.adopt(&old)
+	return nil
 }
