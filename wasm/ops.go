@@ -34,6 +34,16 @@
 //	import.feed      import: id, data: base64 chunk                  Totals (running)
 //	import.end       import: id                                      Totals (applied)
 //	import.cancel    import: id                                      {"ok": true}
+//	sync.setup       -                                               {"recovery_code", "vault", "token", "device"}
+//	sync.join        recovery_code                                   {"vault", "token", "device"}
+//	sync.leave       -                                               {"ok": true}
+//	sync.status      -                                               SyncStatus
+//	sync.open        blob: base64, version                           {"version", "device", "changed", "orphans", "fixed", "rebased", "clamped", "ahead", "push"}
+//	sync.seal        -                                               {"blob": base64, "version", "parent", "hash"}
+//	sync.commit      version, hash?                                  SyncStatus
+//	sync.save        -                                               {"data": base64 sync state}
+//	sync.load        data: base64 sync state                         SyncStatus
+//	state.hash       -                                               {"hash": hex}
 //
 // Session = {id, site?, title?, start?}; Turn = {id, session, role, text,
 // time}; Hit = {id, session, role, time, score, text, why: [string]};
@@ -93,6 +103,32 @@
 // text again as ingest does.
 //
 // Both return ptr<<32|len like call, and the host frees the reply.
+//
+// # Sync
+//
+// End-to-end-encrypted sync (issue 4; server protocol in worker/sync): the
+// host does the HTTP, the engine the keys, sealing (core/seal), rollback
+// checks and the merge (core/merge via engine.Merge). One sync:
+//
+//	GET head → 404: nothing to open; 200: sync.open {blob, version}
+//	(X-Confidant-Version); if push (or the vault is new): sync.seal →
+//	PUT head with If-Match: "<parent>" → 200: sync.commit {version, hash};
+//	409: GET again and repeat (bounded, with backoff).
+//
+// The vault key is not part of the engine state and never in a snapshot:
+// sync.setup creates it (the recovery code is returned once), sync.join
+// takes it from a recovery code, and sync.save returns the sync
+// state — key, the Seen versions (rollback), base version and hash, last
+// sync — as a binary blob ("CFSC" v1) the host stores apart from the
+// profile and passes back with sync.load after a restart.
+// SyncStatus = {configured, vault?, token?, device, version, last_sync?,
+// pending?}. sync.open verifies the blob and merges in one step; on any
+// error nothing changes. Errors have specific codes: sync_not_configured,
+// sync_configured, bad_recovery_code, wrong_key, wrong_vault, rollback,
+// forked, tampered, truncated, malformed, too_large, version_mismatch (the
+// server's version is not the sealed one), no_pending_seal. state.hash is
+// the digest of everything that syncs (records, stamps, tombstones): equal
+// on devices that have converged.
 package wasm
 
 import (
@@ -260,6 +296,8 @@ type Handler struct {
 
 	imports    map[uint32]*importJob
 	nextImport uint32
+
+	sync *syncConfig // nil until sync.setup, sync.join or sync.load
 }
 
 // NewHandler returns a handler over a fresh engine.
@@ -288,6 +326,16 @@ var ops = map[string]op{
 	"import.feed":     handle((*Handler).importFeed),
 	"import.end":      handle((*Handler).importEnd),
 	"import.cancel":   handle((*Handler).importCancel),
+	"sync.setup":      handle((*Handler).syncSetup),
+	"sync.join":       handle((*Handler).syncJoin),
+	"sync.leave":      handle((*Handler).syncLeave),
+	"sync.status":     handle((*Handler).syncStatus),
+	"sync.open":       handle((*Handler).syncOpen),
+	"sync.seal":       handle((*Handler).syncSeal),
+	"sync.commit":     handle((*Handler).syncCommit),
+	"sync.save":       handle((*Handler).syncStateExport),
+	"sync.load":       handle((*Handler).syncStateImport),
+	"state.hash":      handle((*Handler).stateHash),
 }
 
 // handle adapts a typed op to the table: it decodes the request strictly
