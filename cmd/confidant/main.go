@@ -36,6 +36,7 @@ func init() {
 		"import-chat": {"add conversations from a ChatGPT or Claude data export (.zip or conversations.json) or a memories list", cmdImportChat},
 		"stats":       {"show what is stored", cmdStats},
 		"settings":    {"show or change the token budget, memories per prompt and consent for sensitive categories", cmdSettings},
+		"sync":        {"sync the profile through a sync server (end-to-end encrypted): --setup, --join CODE, --server URL", cmdSync},
 		"sync-server": {"serve the sync protocol from a local directory (self-hosted sync; see worker/README.md)", cmdSyncServer},
 		"bench":       {"run benchmarks (longmemeval, locomo, generic, perf, import, extraction)", cmdBench},
 	}

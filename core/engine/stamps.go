@@ -61,11 +61,13 @@ func (e *Engine) Device() string {
 	return e.device
 }
 
-// legacy is the stamp of a record from a snapshot without sync metadata:
-// older than every real write, and this device's.
+// legacy is the stamp of a record from a snapshot without sync metadata
+// (and of settings never changed): (0, 0, LegacyDevice), older than every
+// real write and the same on every device, so two devices holding the same
+// legacy record hold the same version.
 func (e *Engine) legacy() hlc.Stamp {
 	e.ensureDevice()
-	return hlc.Stamp{Device: e.device}
+	return hlc.Stamp{Device: LegacyDevice}
 }
 
 // stampNew stamps a record being created: after its tombstone, if it had

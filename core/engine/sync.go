@@ -132,8 +132,8 @@ func withLegacy(st *model.State, device string) *model.State {
 	return &c
 }
 
-// LegacyDevice is the device of the stamps given to the records of a
-// remote state that has no sync metadata (snapshot versions 1 and 2).
+// LegacyDevice is the device of legacy stamps: those of records from a
+// snapshot without sync metadata (versions 1 and 2), local or remote.
 const LegacyDevice = "legacy"
 
 // StateHash is a digest of everything that syncs (records, stamps,
@@ -282,7 +282,15 @@ func (e *Engine) normalizeFacts() int {
 // GC drops the tombstones older than merge.TombstoneTTL at the vault's
 // horizon (merge.Horizon): call it before sealing.
 func (e *Engine) GC() int {
-	h := merge.Horizon(toSet(e.SyncState()), e.device, now())
+	// Legacy stamps (wall 0) are nobody's writes: they must not hold the
+	// horizon at 1970.
+	var real []record
+	for r := range toSet(e.SyncState()).All() {
+		if r.Stamp.Wall > 0 {
+			real = append(real, r)
+		}
+	}
+	h := merge.Horizon(merge.FromRecords(real...), e.device, now())
 	cut := h.UnixMilli() - merge.TombstoneTTL.Milliseconds()
 	n := 0
 	for k, s := range e.tombs {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/confidant-dev/confidant/core/hlc"
 	"github.com/confidant-dev/confidant/core/model"
 )
 
@@ -141,7 +142,7 @@ func TestMergeLaws(t *testing.T) {
 	st := c.State()
 	d := New()
 	require.NoError(t, d.Load(st))
-	require.Equal(t, int64(0), d.SyncState().Turns[0].Stamp.Wall, "legacy stamp")
+	require.Equal(t, hlc.Stamp{Device: LegacyDevice}, d.SyncState().Turns[0].Stamp, "legacy stamp")
 	data := mustExport(t, d)
 	require.Equal(t, byte(3), data[4])
 	// c's real stamps beat d's legacy ones; d's legacy copy changes nothing in c.

@@ -147,7 +147,7 @@
 // A state with Sync set has a valid stamp on every record; a state without
 // has none (Encode refuses a stamp it would drop). A record of a version 1
 // or 2 snapshot has the zero stamp; the engine gives such legacy records
-// the stamp (0, 0, its own device), older than any real write.
+// the stamp (0, 0, "legacy"), older than any real write.
 //
 // # Versions
 //
