@@ -231,4 +231,3 @@ func settingIndex(name string) int {
 	}
 	return -1
 }
-
