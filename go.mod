@@ -8,6 +8,8 @@ require (
 	github.com/kljensen/snowball v0.10.0
 	github.com/stretchr/testify v1.12.1
 	github.com/syumai/workers v0.33.0
+	github.com/yuin/goldmark v1.8.7
+	golang.org/x/term v0.45.0
 )
 
 require (

@@ -285,3 +285,33 @@ func (c Client) ImportEnd(ctx context.Context, id uint32) (engine.ImportTotals, 
 func (c Client) ImportCancel(ctx context.Context, id uint32) error {
 	return c.do(ctx, "import.cancel", wasm.ImportRequest{Import: id}, nil)
 }
+
+// ExportJSON returns the profile as a JSON export (core/export).
+func (c Client) ExportJSON(ctx context.Context) ([]byte, error) {
+	var r wasm.SnapshotData
+	return r.Data, c.do(ctx, "export.json", nil, &r)
+}
+
+// ExportMarkdown returns the profile as Markdown for reading.
+func (c Client) ExportMarkdown(ctx context.Context) (string, error) {
+	var r wasm.TextReply
+	return r.Text, c.do(ctx, "export.markdown", nil, &r)
+}
+
+// ExportAge returns the JSON export sealed to passphrase as an age file.
+func (c Client) ExportAge(ctx context.Context, passphrase string) ([]byte, error) {
+	var r wasm.SnapshotData
+	return r.Data, c.do(ctx, "export.age", wasm.ExportAgeRequest{Passphrase: passphrase}, &r)
+}
+
+// ImportJSON merges a JSON export into the profile.
+func (c Client) ImportJSON(ctx context.Context, data []byte) (wasm.ImportExportReply, error) {
+	var r wasm.ImportExportReply
+	return r, c.do(ctx, "import.json", wasm.ImportJSONRequest{Data: data}, &r)
+}
+
+// ImportAge merges an age export, opened with passphrase, into the profile.
+func (c Client) ImportAge(ctx context.Context, data []byte, passphrase string) (wasm.ImportExportReply, error) {
+	var r wasm.ImportExportReply
+	return r, c.do(ctx, "import.age", wasm.ImportAgeRequest{Data: data, Passphrase: passphrase}, &r)
+}

@@ -34,6 +34,11 @@
 //	import.feed      import: id, data: base64 chunk                  Totals (running)
 //	import.end       import: id                                      Totals (applied)
 //	import.cancel    import: id                                      {"ok": true}
+//	export.json      -                                               {"data": base64 JSON export}
+//	export.markdown  -                                               {"text": Markdown}
+//	export.age       passphrase                                      {"data": base64 age file}
+//	import.json      data: base64 JSON export                        Added (merges; never overwrites)
+//	import.age       data: base64 age file, passphrase               Added (merges; never overwrites)
 //	sync.setup       -                                               {"recovery_code", "vault", "token", "device"}
 //	sync.join        recovery_code                                   {"vault", "token", "device"}
 //	sync.leave       -                                               {"ok": true}
@@ -86,6 +91,26 @@
 // most 2 million turns (invalid), one conversation at most 32 MiB
 // (too_large). Live capture (ingest) and every other op may run between
 // feeds.
+//
+// # Exports in open formats
+//
+// export.json, export.markdown and export.age write the profile in the
+// formats of core/export (documented there and in docs/formats.md): the
+// versioned JSON export, a Markdown report for people (not importable),
+// and the JSON export sealed to a passphrase as a standard age file (scrypt;
+// `age -d` opens it; sealing takes about 256 MiB and a second or more).
+// import.json and import.age read such a file strictly — one invalid error
+// naming the JSON path of the first defect (e.g. sessions[3].turns[7].role),
+// or for import.age a wrong passphrase — then clean every text as for a
+// snapshot from outside, and merge: records whose ids the store lacks are
+// added, the ones it holds are kept as they are (an edited fact stays
+// edited), and into an empty store (no sessions, turns or facts) the file's
+// settings are taken too, so a round trip restores a profile exactly.
+// Added = {sessions, turns, facts, duplicates, settings, stats}: what was
+// added, records already held, whether the settings were taken, and the
+// store's Stats after. On any error the store is unchanged. An export
+// travels base64 in one request, so an import is at most MaxRequestBytes
+// of request (about 48 MiB of file).
 //
 // # Binary snapshot exports
 //
@@ -326,6 +351,11 @@ var ops = map[string]op{
 	"import.feed":     handle((*Handler).importFeed),
 	"import.end":      handle((*Handler).importEnd),
 	"import.cancel":   handle((*Handler).importCancel),
+	"export.json":     handle((*Handler).exportJSON),
+	"export.markdown": handle((*Handler).exportMarkdown),
+	"export.age":      handle((*Handler).exportAge),
+	"import.json":     handle((*Handler).importJSON),
+	"import.age":      handle((*Handler).importAge),
 	"sync.setup":      handle((*Handler).syncSetup),
 	"sync.join":       handle((*Handler).syncJoin),
 	"sync.leave":      handle((*Handler).syncLeave),

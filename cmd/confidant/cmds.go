@@ -311,55 +311,6 @@ func cmdForget(ctx context.Context, args []string) error {
 	})
 }
 
-func cmdExport(ctx context.Context, args []string) error {
-	var c common
-	fs := newFlags("export", "FILE")
-	c.register(fs)
-	if err := parse(fs, args, 1); err != nil {
-		return err
-	}
-	return c.withProfile(ctx, func(cl host.Client) (bool, error) {
-		data, err := cl.ExportCompact(ctx)
-		if err != nil {
-			return false, err
-		}
-		if err := writeAtomic(fs.Arg(0), data); err != nil {
-			return false, err
-		}
-		fmt.Printf("wrote %d bytes to %s\n", len(data), fs.Arg(0))
-		return false, nil
-	})
-}
-
-func cmdImport(ctx context.Context, args []string) error {
-	var c common
-	fs := newFlags("import", "FILE")
-	c.register(fs)
-	replace := fs.Bool("replace", false, "replace a profile that is not empty")
-	if err := parse(fs, args, 1); err != nil {
-		return err
-	}
-	data, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	return c.withProfile(ctx, func(cl host.Client) (bool, error) {
-		cur, err := cl.Stats(ctx)
-		if err != nil {
-			return false, err
-		}
-		if cur.Turns+cur.Facts > 0 && !*replace {
-			return false, fmt.Errorf("the profile %s already holds %d turns and %d facts; importing replaces them: pass --replace (export it first to keep a copy)", c.store, cur.Turns, cur.Facts)
-		}
-		st, err := cl.ImportFile(ctx, data)
-		if err != nil {
-			return false, fmt.Errorf("%s: %w (the profile was not changed)", fs.Arg(0), err)
-		}
-		fmt.Printf("imported %d sessions, %d turns, %d facts\n", st.Sessions, st.Turns, st.Facts)
-		return true, nil
-	})
-}
-
 func cmdStats(ctx context.Context, args []string) error {
 	var c common
 	fs := newFlags("stats", "")

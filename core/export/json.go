@@ -1,0 +1,556 @@
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/confidant-dev/confidant/core/engine"
+	"github.com/confidant-dev/confidant/core/model"
+)
+
+// Format and Version identify a JSON export.
+const (
+	Format  = "confidant-export"
+	Version = 1
+)
+
+// Limits of ReadJSON.
+const (
+	// MaxJSON caps a JSON export (the largest snapshot the engine loads).
+	MaxJSON = 256 << 20
+	// MaxFacts caps the facts of one file.
+	MaxFacts = 1_000_000
+	// MaxFactText caps a fact's value and text.
+	MaxFactText = 4096
+	// MaxSources caps the source turns of one fact.
+	MaxSources = 100_000
+)
+
+// ErrInvalid is wrapped by every error of ReadJSON about the file's
+// contents (as opposed to an error of the reader it reads from).
+var ErrInvalid = errors.New("invalid JSON export")
+
+// Document is the head of a JSON export: everything but the sessions, which
+// are written and read one at a time. It embeds model.State so that a field
+// the model gains is exported (and read back) without a change here; the
+// state's sessions and turns are shadowed by the document's own members.
+type document struct {
+	Format     string    `json:"format"`
+	Version    int       `json:"version"`
+	ExportedAt time.Time `json:"exported_at"`
+	model.State
+	Sessions *struct{} `json:"sessions,omitempty"` // written apart
+	Turns    *struct{} `json:"turns,omitempty"`    // turns live in their session
+}
+
+// Session is one conversation of a JSON export, with its turns.
+type Session struct {
+	model.Session
+	Turns []Turn `json:"turns"`
+}
+
+// Turn is a turn of a JSON export: model.Turn without its session, which
+// is the one it is listed in.
+type Turn struct {
+	model.Turn
+	Session string `json:"session,omitempty"` // shadows model.Turn.Session: never written
+}
+
+// WriteJSON writes st as a JSON export stamped at, one session at a time.
+func WriteJSON(w io.Writer, st *model.State, at time.Time) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	head := document{Format: Format, Version: Version, ExportedAt: at.UTC(), State: *st}
+	head.State.Sessions, head.State.Turns = nil, nil
+	if head.Facts == nil {
+		head.Facts = []model.Fact{}
+	}
+	b, err := encode(head, "")
+	if err != nil {
+		return err
+	}
+	// b ends in "\n}\n": reopen the object for the sessions.
+	b = bytes.TrimSuffix(b, []byte("\n}\n"))
+	bw.Write(b)
+	bw.WriteString(",\n  \"sessions\": [")
+	for i, s := range groupSessions(st) {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		b, err := encode(s, "    ")
+		if err != nil {
+			return err
+		}
+		bw.Write(bytes.TrimSuffix(b, []byte("\n")))
+	}
+	bw.WriteString("\n  ]\n}\n")
+	return bw.Flush()
+}
+
+// MarshalJSON returns the JSON export of st stamped at.
+func MarshalJSON(st *model.State, at time.Time) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, st, at); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func encode(v any, prefix string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// groupSessions files st's turns under their sessions: sessions by start
+// then id, turns by time then id. A turn whose session is not listed gets a
+// session entry of its own (the engine never stores one).
+func groupSessions(st *model.State) []Session {
+	out := make([]Session, 0, len(st.Sessions))
+	at := make(map[string]int, len(st.Sessions))
+	for _, s := range st.Sessions {
+		at[s.ID] = len(out)
+		out = append(out, Session{Session: s, Turns: []Turn{}})
+	}
+	for _, t := range st.Turns {
+		i, ok := at[t.Session]
+		if !ok {
+			i = len(out)
+			at[t.Session] = i
+			out = append(out, Session{Session: model.Session{ID: t.Session}, Turns: []Turn{}})
+		}
+		t.Session = ""
+		out[i].Turns = append(out[i].Turns, Turn{Turn: t})
+	}
+	slices.SortFunc(out, func(a, b Session) int {
+		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
+	})
+	for _, s := range out {
+		slices.SortFunc(s.Turns, func(a, b Turn) int {
+			return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.ID, b.ID))
+		})
+	}
+	return out
+}
+
+// reader is ReadJSON's state: the decoder, what was seen, and the limits.
+type reader struct {
+	dec      *json.Decoder
+	st       model.State
+	sessions map[string]int // id → index in the file
+	turns    map[string]string
+	maxTurns int
+}
+
+// ReadJSON reads a JSON export (see the package doc) and returns the state
+// it holds, or one error naming the JSON path of the first defect.
+func ReadJSON(r io.Reader) (*model.State, error) {
+	lr := &io.LimitedReader{R: r, N: MaxJSON + 1}
+	rd := &reader{dec: json.NewDecoder(lr), sessions: map[string]int{}, turns: map[string]string{}, maxTurns: engine.MaxStagedTurns}
+	rd.dec.DisallowUnknownFields()
+	st, err := rd.read()
+	if lr.N <= 0 {
+		return nil, fmt.Errorf("%w: the file is larger than %d bytes", ErrInvalid, MaxJSON)
+	}
+	return st, err
+}
+
+// UnmarshalJSON is ReadJSON over bytes.
+func UnmarshalJSON(data []byte) (*model.State, error) { return ReadJSON(bytes.NewReader(data)) }
+
+func (rd *reader) read() (*model.State, error) {
+	if err := rd.delim('{', ""); err != nil {
+		if errors.Is(err, errEOF) {
+			return nil, fmt.Errorf("%w: the file is empty", ErrInvalid)
+		}
+		return nil, err
+	}
+	// The members other than sessions are collected and decoded together
+	// into the document, so that whatever model.State holds is read
+	// generically; format and version are checked as soon as they arrive.
+	var head bytes.Buffer
+	head.WriteByte('{')
+	seen := map[string]bool{}
+	for rd.dec.More() {
+		key, err := rd.key("")
+		if err != nil {
+			return nil, err
+		}
+		if seen[key] {
+			return nil, rd.errf(key, "given twice")
+		}
+		seen[key] = true
+		switch key {
+		case "sessions":
+			if err := rd.readSessions(); err != nil {
+				return nil, err
+			}
+			continue
+		case "turns":
+			return nil, rd.errf(key, "turns are listed inside their session (sessions[i].turns), not at the top level")
+		}
+		var raw json.RawMessage
+		if err := rd.dec.Decode(&raw); err != nil {
+			return nil, rd.wrap(key, err)
+		}
+		switch key {
+		case "format":
+			var f string
+			if json.Unmarshal(raw, &f) != nil || f != Format {
+				return nil, rd.errf(key, "must be %q (this is not a Confidant JSON export)", Format)
+			}
+		case "version":
+			var v int
+			if json.Unmarshal(raw, &v) != nil || v < 1 {
+				return nil, rd.errf(key, "must be a positive integer")
+			}
+			if v > Version {
+				return nil, rd.errf(key, "is %d: the file was written by a newer Confidant (this one reads up to version %d); update Confidant", v, Version)
+			}
+		case "exported_at":
+			var t time.Time
+			if err := json.Unmarshal(raw, &t); err != nil || t.IsZero() {
+				return nil, rd.errf(key, "must be an RFC 3339 time, like \"2026-05-01T10:00:00Z\"")
+			}
+		}
+		if head.Len() > 1 {
+			head.WriteByte(',')
+		}
+		k, _ := json.Marshal(key)
+		head.Write(k)
+		head.WriteByte(':')
+		head.Write(raw)
+	}
+	if err := rd.delim('}', ""); err != nil {
+		return nil, err
+	}
+	if _, err := rd.dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%w: data after the export's closing brace (byte %d)", ErrInvalid, rd.dec.InputOffset())
+	}
+	for _, k := range []string{"format", "version", "exported_at"} {
+		if !seen[k] {
+			return nil, fmt.Errorf("%w: %s: missing (a Confidant JSON export starts with format, version and exported_at)", ErrInvalid, k)
+		}
+	}
+	head.WriteByte('}')
+	var doc document
+	dec := json.NewDecoder(&head)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, pathError("", err)
+	}
+	if doc.ExportedAt.IsZero() {
+		return nil, fmt.Errorf("%w: exported_at: missing time", ErrInvalid)
+	}
+	doc.State.Sessions, doc.State.Turns = rd.st.Sessions, rd.st.Turns
+	st := doc.State
+	if err := checkFacts(st.Facts); err != nil {
+		return nil, err
+	}
+	if err := engine.New().SetSettings(st.Settings); err != nil {
+		return nil, fmt.Errorf("%w: settings: %w", ErrInvalid, err)
+	}
+	return &st, nil
+}
+
+func (rd *reader) readSessions() error {
+	if err := rd.delim('[', "sessions"); err != nil {
+		return err
+	}
+	for i := 0; rd.dec.More(); i++ {
+		if err := rd.readSession(i); err != nil {
+			return err
+		}
+	}
+	return rd.delim(']', "sessions")
+}
+
+func (rd *reader) readSession(i int) error {
+	path := fmt.Sprintf("sessions[%d]", i)
+	if err := rd.delim('{', path); err != nil {
+		return err
+	}
+	var head bytes.Buffer
+	head.WriteByte('{')
+	seen := map[string]bool{}
+	var turns []model.Turn
+	for rd.dec.More() {
+		key, err := rd.key(path)
+		if err != nil {
+			return err
+		}
+		if seen[key] {
+			return rd.errf(path+"."+key, "given twice")
+		}
+		seen[key] = true
+		if key == "turns" {
+			if turns, err = rd.readTurns(path + ".turns"); err != nil {
+				return err
+			}
+			continue
+		}
+		var raw json.RawMessage
+		if err := rd.dec.Decode(&raw); err != nil {
+			return rd.wrap(path+"."+key, err)
+		}
+		if head.Len() > 1 {
+			head.WriteByte(',')
+		}
+		k, _ := json.Marshal(key)
+		head.Write(k)
+		head.WriteByte(':')
+		head.Write(raw)
+	}
+	if err := rd.delim('}', path); err != nil {
+		return err
+	}
+	head.WriteByte('}')
+	var s model.Session
+	dec := json.NewDecoder(&head)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return pathError(path, err)
+	}
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrInvalid, path, err)
+	}
+	if j, dup := rd.sessions[s.ID]; dup {
+		return fmt.Errorf("%w: %s.id: %q is also the id of sessions[%d]", ErrInvalid, path, s.ID, j)
+	}
+	rd.sessions[s.ID] = i
+	for k := range turns {
+		t := &turns[k]
+		tp := fmt.Sprintf("%s.turns[%d]", path, k)
+		if t.Session != "" && t.Session != s.ID {
+			return fmt.Errorf("%w: %s.session: %q, but the turn is listed in session %q (leave session out)", ErrInvalid, tp, t.Session, s.ID)
+		}
+		t.Session = s.ID
+		if err := t.Validate(); err != nil {
+			return fmt.Errorf("%w: %s: %w", ErrInvalid, tp, err)
+		}
+		if len(t.Text) > model.MaxTextBytes {
+			return fmt.Errorf("%w: %s.text: %d bytes, at most %d", ErrInvalid, tp, len(t.Text), model.MaxTextBytes)
+		}
+		if other, dup := rd.turns[t.ID]; dup {
+			return fmt.Errorf("%w: %s.id: %q is also the id of a turn of session %q", ErrInvalid, tp, t.ID, other)
+		}
+		rd.turns[t.ID] = s.ID
+	}
+	rd.st.Sessions = append(rd.st.Sessions, s)
+	rd.st.Turns = append(rd.st.Turns, turns...)
+	return nil
+}
+
+func (rd *reader) readTurns(path string) ([]model.Turn, error) {
+	if err := rd.delim('[', path); err != nil {
+		return nil, err
+	}
+	var out []model.Turn
+	for k := 0; rd.dec.More(); k++ {
+		if len(rd.turns)+len(out) >= rd.maxTurns {
+			return nil, fmt.Errorf("%w: %s[%d]: more than %d turns in one file", ErrInvalid, path, k, rd.maxTurns)
+		}
+		var t Turn
+		if err := rd.dec.Decode(&t); err != nil {
+			return nil, rd.wrap(fmt.Sprintf("%s[%d]", path, k), err)
+		}
+		t.Turn.Session = t.Session
+		out = append(out, t.Turn)
+	}
+	return out, rd.delim(']', path)
+}
+
+// checkFacts validates the facts of a file.
+func checkFacts(fs []model.Fact) error {
+	if len(fs) > MaxFacts {
+		return fmt.Errorf("%w: facts: %d facts, at most %d", ErrInvalid, len(fs), MaxFacts)
+	}
+	ids := make(map[string]int, len(fs))
+	for i := range fs {
+		f := &fs[i]
+		p := fmt.Sprintf("facts[%d]", i)
+		bad := func(field, format string, args ...any) error {
+			return fmt.Errorf("%w: %s.%s: %s", ErrInvalid, p, field, fmt.Sprintf(format, args...))
+		}
+		if err := model.ValidateID(f.ID); err != nil {
+			return bad("id", "%v", err)
+		}
+		if j, dup := ids[f.ID]; dup {
+			return bad("id", "%q is also the id of facts[%d]", f.ID, j)
+		}
+		ids[f.ID] = i
+		for _, s := range []struct{ name, v string }{{"slot", f.Slot}, {"value", f.Value}, {"text", f.Text}} {
+			switch {
+			case strings.TrimSpace(s.v) == "":
+				return bad(s.name, "empty")
+			case len(s.v) > MaxFactText:
+				return bad(s.name, "%d bytes, at most %d", len(s.v), MaxFactText)
+			case !utf8.ValidString(s.v):
+				return bad(s.name, "%v", model.ErrBadUTF8)
+			}
+		}
+		if !model.ValidCategory(f.Category) {
+			return bad("category", "unknown category %q", f.Category)
+		}
+		if f.Sensitivity != model.Normal && f.Sensitivity != model.Sensitive {
+			return bad("sensitivity", "must be %q or %q, not %q", model.Normal, model.Sensitive, f.Sensitivity)
+		}
+		if math.IsNaN(f.Confidence) || f.Confidence < 0 || f.Confidence > 1 {
+			return bad("confidence", "%v is not between 0 and 1", f.Confidence)
+		}
+		if f.SupersededBy != "" {
+			if err := model.ValidateID(f.SupersededBy); err != nil {
+				return bad("superseded_by", "%v", err)
+			}
+		}
+		if len(f.Sources) > MaxSources {
+			return bad("sources", "%d sources, at most %d", len(f.Sources), MaxSources)
+		}
+		for k, s := range f.Sources {
+			if err := model.ValidateID(s); err != nil {
+				return bad(fmt.Sprintf("sources[%d]", k), "%v", err)
+			}
+		}
+	}
+	return nil
+}
+
+var errEOF = errors.New("end of input")
+
+// delim reads the delimiter want.
+func (rd *reader) delim(want json.Delim, path string) error {
+	tok, err := rd.dec.Token()
+	if err == io.EOF {
+		if want == '{' && path == "" && rd.dec.InputOffset() == 0 {
+			return errEOF
+		}
+		return rd.errf(path, "the file ends early (byte %d)", rd.dec.InputOffset())
+	}
+	if err != nil {
+		return rd.wrap(path, err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		what := map[json.Delim]string{'{': "an object", '[': "an array", '}': "the end of the object", ']': "the end of the array"}[want]
+		return rd.errf(path, "want %s, found %s", what, describe(tok))
+	}
+	return nil
+}
+
+// key reads an object member's name.
+func (rd *reader) key(path string) (string, error) {
+	tok, err := rd.dec.Token()
+	if err != nil {
+		return "", rd.wrap(path, err)
+	}
+	k, ok := tok.(string)
+	if !ok {
+		return "", rd.errf(path, "want a member name, found %s", describe(tok))
+	}
+	return k, nil
+}
+
+func describe(tok json.Token) string {
+	switch v := tok.(type) {
+	case json.Delim:
+		return fmt.Sprintf("%q", string(v))
+	case string:
+		return "a string"
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	default:
+		return "a number"
+	}
+}
+
+func (rd *reader) errf(path, format string, args ...any) error {
+	if path == "" {
+		path = "(top level)"
+	}
+	return fmt.Errorf("%w: %s: %s", ErrInvalid, path, fmt.Sprintf(format, args...))
+}
+
+// wrap names the path of a decoding error.
+func (rd *reader) wrap(path string, err error) error {
+	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+		return rd.errf(path, "the file ends early (byte %d)", rd.dec.InputOffset())
+	}
+	return pathError(path, err)
+}
+
+// pathError turns an encoding/json error into one that names the JSON
+// path (prefix, then the member the decoder reports).
+func pathError(prefix string, err error) error {
+	join := func(field string) string {
+		// Drop the Go names of embedded structs (model.Turn in Turn, …):
+		// the JSON names of the model are lower case.
+		var parts []string
+		for _, p := range strings.Split(field, ".") {
+			if p != "" && (p[0] < 'A' || p[0] > 'Z') {
+				parts = append(parts, p)
+			}
+		}
+		field = strings.Join(parts, ".")
+		switch {
+		case prefix == "":
+			return field
+		case field == "":
+			return prefix
+		}
+		return prefix + "." + field
+	}
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		p := prefix
+		if p == "" {
+			p = "(top level)"
+		}
+		return fmt.Errorf("%w: %s: not JSON at byte %d: %s", ErrInvalid, p, se.Offset, strings.TrimPrefix(se.Error(), "json: "))
+	case errors.As(err, &te):
+		return fmt.Errorf("%w: %s: want %s, found a JSON %s", ErrInvalid, join(te.Field), typeName(te.Type.String()), te.Value)
+	}
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, `json: unknown field "`); ok {
+		return fmt.Errorf("%w: %s: unknown member (version %d of the format has no such member)", ErrInvalid, join(strings.TrimSuffix(name, `"`)), Version)
+	}
+	if prefix == "" {
+		prefix = "(top level)"
+	}
+	return fmt.Errorf("%w: %s: %s", ErrInvalid, prefix, strings.TrimPrefix(msg, "json: "))
+}
+
+func typeName(t string) string {
+	switch {
+	case t == "string" || strings.HasSuffix(t, "Role") || strings.HasSuffix(t, "Category") || strings.HasSuffix(t, "Sensitivity"):
+		return "a string"
+	case t == "bool":
+		return "true or false"
+	case strings.HasPrefix(t, "int") || strings.HasPrefix(t, "uint"):
+		return "an integer"
+	case strings.HasPrefix(t, "float"):
+		return "a number"
+	case strings.HasPrefix(t, "[]"):
+		return "an array"
+	case t == "time.Time":
+		return "an RFC 3339 time string"
+	}
+	return "a " + t
+}
