@@ -77,6 +77,9 @@ func openPassphrase(passphrase string, blob []byte, maxLogN int) ([]byte, error)
 	if len(blob) < len(ageIntro) && bytes.HasPrefix([]byte(ageIntro), blob) {
 		return nil, fail(ErrTruncated, fmt.Sprintf("file ends at byte %d, inside the age header", len(blob)))
 	}
+	if !bytes.HasPrefix(blob, []byte(ageIntro)) {
+		return nil, fail(ErrFormat, "not an age file (it does not start with "+strconv.Quote(ageIntro)+")")
+	}
 	inner, err := age.NewScryptIdentity(passphrase)
 	if err != nil {
 		return nil, fmt.Errorf("seal: age: %w", err)
