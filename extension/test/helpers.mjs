@@ -5,6 +5,7 @@ import { cp, mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { execFileSync } from 'node:child_process';
+import zlib from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,4 +169,52 @@ export async function serveSite(site, { https = false } = {}) {
       if (tmp) await rm(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * zip builds a zip archive (deflate, or stored with store: true) of
+ * [{name, data: Buffer|string}] — enough of the format for the import
+ * tests: local headers, central directory, end record.
+ */
+export function zip(files, { store = false } = {}) {
+  const { deflateRawSync, crc32 } = zlib;
+  const parts = [], dir = [];
+  let offset = 0;
+  for (const { name, data } of files) {
+    const raw = Buffer.from(data), body = store ? raw : deflateRawSync(raw);
+    const fname = Buffer.from(name), crc = crc32(raw), method = store ? 0 : 8;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(0x800, 6);
+    local.writeUInt16LE(method, 8); local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18); local.writeUInt32LE(raw.length, 22); local.writeUInt16LE(fname.length, 26);
+    const cen = Buffer.alloc(46);
+    cen.writeUInt32LE(0x02014b50, 0); cen.writeUInt16LE(20, 4); cen.writeUInt16LE(20, 6); cen.writeUInt16LE(0x800, 8);
+    cen.writeUInt16LE(method, 10); cen.writeUInt32LE(crc, 16); cen.writeUInt32LE(body.length, 20);
+    cen.writeUInt32LE(raw.length, 24); cen.writeUInt16LE(fname.length, 28); cen.writeUInt32LE(offset, 42);
+    parts.push(local, fname, body);
+    dir.push(cen, fname);
+    offset += local.length + fname.length + body.length;
+  }
+  const cd = Buffer.concat(dir), end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(files.length, 8); end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, cd, end]);
+}
+
+/** fixture reads a file of testdata/imports/ (at the repository root). */
+export const fixture = (path) => readFile(join(ROOT, 'testdata', 'imports', path));
+
+/**
+ * bigChatGPT makes a larger ChatGPT conversations.json from the fixture:
+ * copies of its conversations, every UUID changed per copy (so none is a
+ * duplicate of another).
+ */
+export async function bigChatGPT(copies) {
+  const one = (await fixture('chatgpt/conversations.json')).toString().trim().slice(1, -1);
+  const out = [];
+  for (let i = 0; i < copies; i++) {
+    const tag = i.toString(16).padStart(8, '0');
+    out.push(one.replace(/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/g, (u) => tag + u.slice(8)));
+  }
+  return Buffer.from(`[${out.join(',')}]`);
 }

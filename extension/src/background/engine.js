@@ -50,6 +50,14 @@ export class Engine {
     return out;
   }
 
+  /** hasFeed reports whether the module has the binary import_feed export. */
+  get hasFeed() { return typeof this.#x.import_feed === 'function'; }
+
+  /** feedImport passes an import's next chunk as raw bytes (import_feed); returns the reply object (totals or {error}). */
+  feedImport(id, bytes) {
+    return this.#json(() => bytes, (p, n) => this.#x.import_feed(id, p, n));
+  }
+
   /** importSnapshot replaces the engine's state with a local snapshot; returns the reply object (stats or {error}). */
   importSnapshot(bytes) {
     return this.#json(() => bytes, this.#x.snapshot_import);

@@ -23,6 +23,19 @@
 // compaction never runs — it would persist the partial state and clear the
 // log. The status op reports it; the log only grows until the user resolves it.
 //
+// Imports from other tools (import.begin / feed / end / cancel, wasm/ops.go):
+// begin and feed only stage inside the engine — nothing changed yet, nothing
+// is logged. import.end applies the staged records at once, and cannot be
+// replayed from the log (its input was the fed chunks): before it is
+// acknowledged the store exports a full snapshot and, in ONE transaction,
+// puts it and clears the log (as compaction does). If that fails, the engine
+// (which holds the import) is marked broken and rebuilt from the database:
+// the import is reported as not done and the profile is as before. Staged
+// records are not part of the engine's state, so a compaction while an import
+// is open never saves any of them. While degraded, imports are refused (their
+// snapshot would persist the partial state); a check import (check: true)
+// applies nothing and saves nothing.
+//
 // Resolving it (privileged ops, from the manager's Health section):
 //   store.quarantine.get    → {records: [{key, at, kind, error, snapshot:
 //                             base64|null, log: [{json, at}]}]}: everything
@@ -63,6 +76,13 @@ const result = (req) => new Promise((resolve, reject) => {
   req.onerror = () => reject(req.error);
 });
 
+function fromBase64(b64) {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
 function toBase64(bytes) {
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -95,6 +115,8 @@ export class Store {
     this.timings = {};
     this.compacting = null;
     this.degraded = null;      // {reason, at}: compaction is off (see above)
+    this.checks = new Set();   // open check imports (parse only)
+    this.imports = 0;          // imports applied and saved
   }
 
   /**
@@ -191,7 +213,11 @@ export class Store {
    * is apply order even when requests interleave.
    */
   async apply(request) {
-    const reply = this.engine.call(request);
+    if (request.op === 'import.begin' && this.degraded && !request.check) {
+      return { error: { code: 'invalid', message: 'imports are off while some stored data could not be loaded: resolve it in the Health section first' } };
+    }
+    const reply = request.op === 'import.feed' ? this.#feed(request) : this.engine.call(request);
+    if (request.op.startsWith('import.')) return this.#imported(request, reply);
     if (reply.error || !MUTATING.has(request.op)) return reply;
     const json = JSON.stringify(request);
     try {
@@ -206,6 +232,50 @@ export class Store {
       const broken = new EngineError(`log append failed, the engine is rebuilt from storage: ${e?.message ?? e}`);
       this.engine.broken ??= broken;
       this.#fail('log', broken.message);
+      throw broken;
+    }
+    return reply;
+  }
+
+  // #feed runs import.feed through the binary export (no base64 inside the
+  // module) when the request is well formed; otherwise the op reports why.
+  #feed(r) {
+    const fields = Object.keys(r).sort().join();
+    if (!this.engine.hasFeed || fields !== 'data,import,op' || typeof r.data !== 'string'
+      || !Number.isInteger(r.import) || r.import < 0 || r.import > 0xffffffff) return this.engine.call(r);
+    let bytes;
+    try { bytes = fromBase64(r.data); } catch { return this.engine.call(r); }
+    return this.engine.feedImport(r.import, bytes);
+  }
+
+  // #imported follows an import op's reply: check imports are remembered
+  // (their end saves nothing); an applied import.end is saved before it is
+  // acknowledged (see the top of this file).
+  async #imported(request, reply) {
+    if (request.op === 'import.begin') {
+      if (request.check && !reply.error) this.checks.add(reply.import);
+      return reply;
+    }
+    if (request.op === 'import.feed') {
+      if (reply.error) this.checks.delete(request.import);   // the engine dropped it
+      return reply;
+    }
+    if (request.op !== 'import.end' && request.op !== 'import.cancel') return reply;
+    const check = this.checks.delete(request.import);
+    if (request.op === 'import.cancel' || reply.error || check) return reply;
+    try {
+      const bytes = this.engine.exportSnapshot();
+      const tx = this.db.transaction(['snapshot', 'log'], 'readwrite', STRICT);
+      tx.objectStore('snapshot').put({ bytes: bytes.buffer, at: Date.now() }, 'latest');
+      tx.objectStore('log').clear();
+      this.entries = 0;
+      this.bytes = 0;
+      await done(tx);
+      this.imports++;
+    } catch (e) {
+      const broken = new EngineError(`the import could not be saved, so it was not applied (the engine is rebuilt from storage): ${e?.message ?? e}`);
+      this.engine.broken ??= broken;
+      this.#fail('import', broken.message);
       throw broken;
     }
     return reply;
@@ -281,6 +351,7 @@ export class Store {
       snapshot: latest ? { at: latest.at, size: latest.bytes.byteLength } : null,
       log: logCount,
       compactions: this.compactions,
+      imports: this.imports,
       quarantine: this.quarantined,
       degraded: this.degraded,
       errors: this.errors,

@@ -1,6 +1,8 @@
 // data.js — the Data section: export a snapshot (.cfds), import one
-// (replaces the store; refused files change nothing), delete everything.
+// (replaces the store; refused files change nothing), import from ChatGPT or
+// Claude (import.js: adds to the store), delete everything.
 import { send, say, problem, toBase64, fromBase64, download } from './api.js';
+import * as chats from './import.js';
 
 const $ = (id) => document.getElementById(id);
 const WIPE = 'delete everything';
@@ -43,6 +45,7 @@ async function wipe(e) {
 }
 
 export function init() {
+  chats.init();
   $('export').addEventListener('click', exportSnapshot);
   $('import').addEventListener('submit', importSnapshot);
   $('wipe').addEventListener('submit', wipe);
