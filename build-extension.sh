@@ -38,10 +38,13 @@ node extension/tools/manifest-firefox.mjs extension/manifest.json "$ff/manifest.
 
 # zip one folder's contents (manifest.json at the archive root); -X drops
 # extra file attributes, -D no directory entries, -9 best compression.
+# advzip (Debian: advancecomp), when present, recompresses the entries with a
+# stronger deflate encoder: the same zip format, ~4% smaller.
 pack() {
   local dir=$1 zipfile=$2
   rm -f "$zipfile"
   (cd "$dir" && zip -q -r -X -D -9 "../$(basename "$zipfile")" .)
+  if command -v advzip >/dev/null 2>&1; then advzip -q -z -2 "$zipfile"; fi
   echo "packed $zipfile ($(wc -c <"$zipfile") bytes)"
 }
 pack "$out" dist/confidant-chrome.zip

@@ -3,7 +3,7 @@ module github.com/confidant-dev/confidant
 go 1.26
 
 require (
-	filippo.io/age v1.3.2
+	filippo.io/age v1.2.1
 	github.com/andybalholm/brotli v1.3.0
 	github.com/kljensen/snowball v0.10.0
 	github.com/stretchr/testify v1.12.1
@@ -14,12 +14,9 @@ require (
 
 require (
 	github.com/klauspost/compress v1.20.4
-	github.com/tetratelabs/wazero v1.12.0 // indirect
+	github.com/tetratelabs/wazero v1.12.0
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 )
 
-require (
-	filippo.io/hpke v0.4.0 // indirect
-	golang.org/x/crypto v0.55.0 // indirect
-)
+require golang.org/x/crypto v0.55.0 // indirect

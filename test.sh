@@ -11,6 +11,7 @@ missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v zip > /dev/null || missing="$missing zip"
 command -v age > /dev/null || missing="$missing age"      # core/seal checks the age CLI opens our passphrase exports
+command -v advzip > /dev/null || missing="$missing advancecomp"   # smaller store zips (build-extension.sh)
 if [ -n "$missing" ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "test.sh: the tests need Debian packages:$missing (sudo apt-get install -y$missing)" >&2
