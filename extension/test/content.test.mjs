@@ -23,7 +23,7 @@ async function setup(t) {
     });
     postMessage({ relay: id, message: m }, '*');
   }), message);
-  return { browser, manager, relay };
+  return { browser, manager, relay, web };
 }
 
 test('a privileged op forged from a content script is refused and changes nothing', async (t) => {
@@ -204,4 +204,79 @@ test('preview is rate-limited per tab: a page cannot use it as a probing oracle'
   // Other content kinds are not affected.
   assert.deepEqual(await relay({ kind: 'submit', text: 'where do I live?' }), { ok: true });
   assert.match((await relay({ kind: 'context', text: 'where do I live?' }))?.text ?? '', /Porto/);
+});
+
+test('state: answered even while off or paused (on: true | false), schema-checked', async (t) => {
+  const { manager, relay } = await setup(t);
+  assert.deepEqual(await relay({ kind: 'state' }), { on: true });
+  assert.deepEqual(await relay({ kind: 'state', site: 'evil.example' }), { on: true }, 'the site is the sender\'s');
+  for (const bad of [{ kind: 'state', extra: 1 }, { kind: 'state', site: 'Not A Site!' }, { kind: 'state', text: 'x' }]) {
+    assert.equal((await relay(bad))?.error?.code, 'bad_request', JSON.stringify(bad));
+  }
+  await op(manager, { op: 'prefs.set', paused: true });
+  assert.deepEqual(await relay({ kind: 'state' }), { on: false }, 'paused');
+  await op(manager, { op: 'prefs.set', paused: false, sites: { '127.0.0.1': false } });
+  assert.deepEqual(await relay({ kind: 'state' }), { on: false }, 'this site off');
+  await op(manager, { op: 'prefs.set', sites: { '127.0.0.1': true } });
+  assert.deepEqual(await relay({ kind: 'state' }), { on: true });
+});
+
+test('submit and context are rate-limited per tab (30 a minute each)', async (t) => {
+  const { relay } = await setup(t);
+  const submits = [];
+  for (let i = 0; i < 31; i++) submits.push(await relay({ kind: 'submit', text: `prompt ${i}` }));
+  assert.ok(submits.slice(0, 30).every((r) => r?.ok === true), JSON.stringify(submits.slice(0, 30)));
+  assert.equal(submits[30]?.error?.code, 'rate_limited', JSON.stringify(submits[30]));
+  const contexts = [];
+  for (let i = 0; i < 31; i++) contexts.push(await relay({ kind: 'context', text: `never submitted ${i}` }));
+  assert.ok(contexts.slice(0, 30).every((r) => r?.error?.code === 'forbidden'), 'refused calls count too');
+  assert.equal(contexts[30]?.error?.code, 'rate_limited', JSON.stringify(contexts[30]));
+  assert.equal((await relay({ kind: 'context', text: 'prompt 0' }))?.error?.code, 'rate_limited', 'even for a real submit');
+  // Other kinds are not affected.
+  assert.deepEqual(await relay({ kind: 'state' }), { on: true });
+  assert.ok(Array.isArray((await relay({ kind: 'preview', text: 'prompt 0', typed: true })).items));
+});
+
+test('content calls from a plain-http page are refused unless it is this computer', async (t) => {
+  const server = await serve({ '/': PAGE });
+  const browser = await launch({
+    contentScripts: [{ file: 'relay.js', matches: ['http://plain.example/*'] }],
+    grantHosts: ['*://plain.example/*'],
+    hostRules: `MAP plain.example 127.0.0.1:${new URL(server.url).port}`,
+  });
+  t.after(async () => { await browser.close(); await server.close(); });
+  const manager = await openManager(browser);
+  const on = await op(manager, { op: 'prefs.set', sites: { 'plain.example': true } });
+  assert.equal(on.sites['plain.example'], true, JSON.stringify(on));
+  const web = await browser.ctx.newPage();
+  await web.goto('http://plain.example/');
+  await web.waitForFunction(() => document.documentElement.dataset.relay === 'ready');
+  const relay = (message) => web.evaluate((m) => new Promise((resolve) => {
+    const id = Math.random().toString(36).slice(2);
+    addEventListener('message', function on(e) { if (e.data?.relayed === id) { removeEventListener('message', on); resolve(e.data.reply); } });
+    postMessage({ relay: id, message: m }, '*');
+  }), message);
+  const capture = { kind: 'capture', session: 'c1', turn: { id: 'u1', role: 'user', text: 'I live in Porto.', time: '2024-03-01T09:00:00Z' } };
+  for (const message of [capture, { kind: 'state' }, { kind: 'submit', text: 'hi' }]) {
+    const reply = await relay(message);
+    assert.equal(reply?.error?.code, 'forbidden', `${message.kind}: ${JSON.stringify(reply)}`);
+    assert.match(reply.error.message, /https/);
+  }
+  assert.equal((await op(manager, { op: 'status' })).engine.turns, 0, 'nothing stored');
+});
+
+test('a closed tab\'s injection record is dropped', async (t) => {
+  const { manager, relay, web } = await setup(t);
+  await op(manager, { op: 'ingest', turns: [turn('home', 'porto', 'I live in Porto.', '2024-03-01T09:00:00Z')] });
+  assert.deepEqual(await relay({ kind: 'submit', text: 'where do I live?' }), { ok: true });
+  assert.match((await relay({ kind: 'context', text: 'where do I live?' }))?.text ?? '', /Porto/);
+  const ids = (await manager.evaluate(() => chrome.tabs.query({}))).map((x) => x.id);
+  let tab;
+  for (const id of ids) if ((await op(manager, { op: 'injected.get', tab: id })).injections.length) tab = id;
+  assert.ok(Number.isInteger(tab), 'the web page\'s tab has a record');
+  await web.close();
+  for (let i = 0; (await op(manager, { op: 'injected.get', tab })).injections.length; i++) {
+    if (i > 100) assert.fail('the closed tab\'s record is still there');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 });

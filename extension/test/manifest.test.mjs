@@ -13,7 +13,8 @@ test('manifest: activeTab and scripting, host access only when asked, not allowe
   // turns it on and grants that one host (optional_host_permissions: asked at that moment).
   assert.deepEqual(m.permissions ?? [], ['activeTab', 'scripting'], 'only activeTab and scripting');
   assert.equal(m.host_permissions, undefined, 'no host permissions at install');
-  assert.deepEqual(m.optional_host_permissions, ['https://*/*', 'http://*/*'], 'other sites only on request');
+  // Other sites only on request, and over https only but for this computer (local model servers).
+  assert.deepEqual(m.optional_host_permissions, ['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*'], 'other sites only on request, https but for loopback');
   assert.equal(m.action?.default_popup, 'ui/popup.html');
   assert.equal(m.options_ui?.page, 'ui/manager.html');
   assert.equal(m.incognito, 'not_allowed');

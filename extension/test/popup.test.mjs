@@ -187,3 +187,21 @@ test('turning on a site without its host permission is refused with a reason', a
   assert.equal((await op(manager, { op: 'prefs.get' })).sites['chat.example.org'], undefined, 'nothing changed');
   assert.equal((await op(manager, { op: 'prefs.set', sites: { 'chat.example.org': false } })).sites['chat.example.org'], false, 'turning off needs no permission');
 });
+
+test('a site that is not this computer is registered for https only; 127.0.0.1 for http and https', async (t) => {
+  const browser = await launch({ grantHosts: ['*://chat.example.com/*', '*://127.0.0.1/*'] });   // stands in for the user's Allow
+  t.after(() => browser.close());
+  const manager = await openManager(browser);
+  await op(manager, { op: 'prefs.set', sites: { 'chat.example.com': true, '127.0.0.1': true } });
+  const scripts = await manager.evaluate(async () => Object.fromEntries((await chrome.scripting.getRegisteredContentScripts()).map((s) => [s.id, s.matches])));
+  assert.deepEqual(scripts, {
+    'confidant-isolated:chat.example.com': ['https://chat.example.com/*'],
+    'confidant-main:chat.example.com': ['https://chat.example.com/*'],
+    'confidant-isolated:127.0.0.1': ['*://127.0.0.1/*'],
+    'confidant-main:127.0.0.1': ['*://127.0.0.1/*'],
+  });
+  // Without the https permission a host cannot be turned on; the reason says so.
+  const refused = await op(manager, { op: 'prefs.set', sites: { 'chat.example.org': true } });
+  assert.equal(refused?.error?.code, 'permission');
+  assert.match(refused.error.message, /https:\/\/chat\.example\.org[^]*over https only/);
+});

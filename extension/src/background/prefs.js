@@ -1,17 +1,22 @@
 // prefs.js — the user's switches (a global pause, on/off per site) and a
-// short record of what was injected in each tab, in their own IndexedDB
+// short record of what was injected, per tab, in their own IndexedDB
 // database "confidant-prefs" (apart from the engine's "confidant" store, so
 // neither schema's upgrades touch the other; never chrome.storage).
 //
 // Database "confidant-prefs", version 1:
 //   prefs       "switches" → {paused: bool, sites: {host: bool}}
 //   injections  autoincrement → {tab, site, at, items: [{kind, text, date}]},
-//               at most MAX_INJECTIONS records (oldest dropped first)
+//               at most MAX_INJECTIONS records in total over all tabs (the
+//               oldest dropped first); a tab's records are dropped when the
+//               tab closes (dropTab, from chrome.tabs.onRemoved in sw.js)
 //
 // A site the user never set is on when it is one of the built-in chat sites
 // and off otherwise (the generic adapter runs only where the user enables it:
 // turning on another host needs its host permission, and registers the
-// content scripts for it — see sites.js).
+// content scripts for it — see sites.js). Other hosts work over https only,
+// except this computer (127.0.0.1, localhost: see sites.js's LOOPBACK).
+// Every change is broadcast to the open tabs (sites.js's broadcastState), so
+// that content scripts on a site just paused or turned off go inert at once.
 //
 // Privileged ops (extension pages only; see router.js):
 //   prefs.get                        → {paused, sites, builtin: [host]}
@@ -19,7 +24,7 @@
 //                                       null forgets the host's setting)
 //   injected.get  tab                → {injections: [{site, at, items}]} newest first
 
-import { hasAccess, reconcile } from './sites.js';
+import { hasAccess, reconcile, broadcastState, isLoopback } from './sites.js';
 
 const DB = 'confidant-prefs', VERSION = 1;
 const STRICT = { durability: 'strict' };
@@ -30,7 +35,7 @@ export const BUILTIN_SITES = Object.freeze([
   'chat.deepseek.com', 'grok.com', 'gemini.google.com',
 ]);
 
-/** The injection record keeps this many entries over all tabs (a popup shows the current tab's). */
+/** The injection record keeps this many entries in total, over all tabs (the popup shows the current tab's). */
 export const MAX_INJECTIONS = 200;
 const MAX_SITES = 1000;
 const HOST = /^[a-z0-9][a-z0-9.-]{0,62}$/;
@@ -122,7 +127,9 @@ export class Prefs {
         else if (typeof on === 'boolean') sites[host] = on;
         else return invalid(`sites.${host} must be true, false or null`);
         if (on === true && !BUILTIN_SITES.includes(host) && this.sites[host] !== true && !(await hasAccess(host))) {
-          return { error: { code: 'permission', message: `Confidant may not read ${host} yet: allow it when the browser asks (turn the site on from the popup or the manager)` } };
+          return { error: { code: 'permission', message: isLoopback(host)
+            ? `Confidant may not read ${host} yet: allow it when the browser asks (turn the site on from the popup or the manager)`
+            : `Confidant may not read https://${host} yet: allow it when the browser asks (turn the site on from the popup or the manager). Sites other than this computer (localhost, 127.0.0.1) work over https only` } };
         }
       }
       if (Object.keys(sites).length > MAX_SITES) return invalid(`at most ${MAX_SITES} sites can have a setting`);
@@ -134,6 +141,7 @@ export class Prefs {
     this.paused = paused;
     this.sites = sites;
     await this.#reconcile();
+    broadcastState().catch(() => {});        // open pages update at once (best effort)
     return this.view();
   }
 
@@ -154,6 +162,20 @@ export class Prefs {
         c.delete();
         c.continue();
       };
+    };
+    await done(tx);
+  }
+
+  /** dropTab forgets what was injected in a tab (it was closed). */
+  async dropTab(tab) {
+    if (!Number.isInteger(tab)) return;
+    const tx = this.db.transaction('injections', 'readwrite');
+    const cursor = tx.objectStore('injections').openCursor();
+    cursor.onsuccess = () => {
+      const c = cursor.result;
+      if (!c) return;
+      if (c.value?.tab === tab) c.delete();
+      c.continue();
     };
     await done(tx);
   }

@@ -12,6 +12,13 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true;
 });
 
+// A closed tab's injection record goes with it (the popup's "given to the
+// assistant in this tab"). Tab ids need no permission.
+chrome.tabs?.onRemoved?.addListener((tabId) => {
+  service.prefs.then((prefs) => prefs.dropTab(tabId))
+    .catch((e) => console.error('confidant: dropping a closed tab\'s record failed', e));
+});
+
 async function handle(message, sender) {
   const routed = await route(message, sender, chrome.runtime, await service.allows());
   if (routed.refusal) return routed.refusal;
