@@ -229,3 +229,16 @@ test('the shipped manifest runs the adapters before the bootstrap, the page scri
   }
   assert.equal(m.host_permissions, undefined, 'no host permissions');
 });
+
+test('the two sides agree on the submit window and the content side has one MAX_CHARS', async () => {
+  const context = vm.createContext({ URL });
+  vm.runInContext(await readFile(join(SRC, '..', 'adapter-kit.js'), 'utf8'), context, { filename: 'adapter-kit.js' });
+  const kit = context.__confidant.kit;
+  const { SUBMIT_TTL_MS } = await import('../src/background/submits.js');
+  assert.equal(kit.SUBMIT_TTL_MS, SUBMIT_TTL_MS, 'kit.SUBMIT_TTL_MS (content) = submits.js SUBMIT_TTL_MS (worker)');
+  assert.ok(kit.MAX_CHARS * 3 < (await import('../src/background/schema.js')).MAX_TEXT_BYTES, 'MAX_CHARS fits the router\'s byte bound in any encoding');
+  for (const f of ['capture.js', 'chip.js', 'inject.js']) {
+    const src = await readFile(join(SRC, '..', f), 'utf8');
+    assert.ok(!/const (MAX_CHARS|SUBMIT_TTL_MS)\s*=\s*\d/.test(src), `${f} takes its constants from adapter-kit.js`);
+  }
+});

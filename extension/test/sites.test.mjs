@@ -180,6 +180,7 @@ async function chipOf(page) {
     const chip = root.querySelector('.chip'), notice = root.querySelector('.notice');
     return {
       label: chip.hidden ? '' : chip.getAttribute('aria-label'),
+      busy: chip.getAttribute('aria-busy') === 'true',
       notice: notice.hidden ? '' : notice.textContent,
       open: !root.querySelector('.panel').hidden,
       items: [...root.querySelectorAll('li:not(.empty)')].map((li) => ({
@@ -199,13 +200,12 @@ async function chipOf(page) {
     const r = await rect(part);
     await page.mouse.click(r.x + r.width / 2, r.y + r.height / 2);
   };
-  // settled waits for the chip to show a count for the typed text, then for
-  // the preview of the full text (the debounce) to land.
-  const settled = async () => {
-    await waitFor(async () => /^\d+ memor/.test((await state())?.label ?? ''), 'the chip');
-    await sleep(800);
-    return state();
-  };
+  // settled waits for the preview of the typed text (after the debounce) to
+  // land: the chip shows a count and is no longer busy.
+  const settled = () => waitFor(async () => {
+    const v = await state();
+    return v && !v.busy && /^\d+ memor/.test(v.label) ? v : null;
+  }, 'the chip');
   return { state, rect, click, settled, run };
 }
 
@@ -522,4 +522,243 @@ test('chatgpt: when the request shape is not recognised, the user is told and th
     assert.ok(!h.text.includes('confidant:memory') && !(h.role === 'assistant' && h.text.includes('adopted')), `stored stripped: ${JSON.stringify(h.text)}`);
   }
   assert.deepEqual([...new Set((await recall('user')).map((h) => h.text))].sort(), [FACT, NEEDS].sort());
+});
+
+// recorder records what the content scripts send to the worker ({kind, text}),
+// by wrapping chrome.runtime.sendMessage in the extension's isolated world.
+async function recorder(chip) {
+  await chip.run(() => {
+    if (globalThis.__sent) return;
+    const sent = globalThis.__sent = [];
+    const original = chrome.runtime.sendMessage;
+    chrome.runtime.sendMessage = function (m, ...rest) {
+      sent.push({ kind: m?.kind, text: m?.text ?? m?.turn?.text ?? null });
+      return original.apply(this, [m, ...rest]);
+    };
+  });
+  return {
+    all: () => chip.run(() => globalThis.__sent),
+    kinds: async () => (await chip.run(() => globalThis.__sent)).map((m) => m.kind),
+    clear: () => chip.run(() => { globalThis.__sent.length = 0; }),
+  };
+}
+
+// chatgptPage launches Chromium on the ChatGPT fixture with FACT stored.
+async function chatgptPage(t, query = '') {
+  const server = await serveSite('chatgpt', { https: true });
+  const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
+  t.after(async () => { await browser.close(); await server.close(); });
+  const manager = await openManager(browser);
+  await op(manager, { op: 'ingest', turns: [{ id: 'comet', session: 'pets', role: 'user', text: FACT, time: '2024-03-01T09:00:00Z' }] });
+  const page = await browser.ctx.newPage();
+  const open = async () => {
+    await page.goto('https://chatgpt.com/' + query);
+    await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
+    return chipOf(page);
+  };
+  const sent = () => server.posts.filter((p) => p.path === '/backend-api/f/conversation').map((p) => JSON.parse(p.body))
+    .map((b) => b.messages?.at(-1).content.parts[0] ?? b.input?.text);
+  const request = async (action) => {
+    const n = sent().length;
+    await action();
+    await waitFor(() => sent().length > n, 'the request');
+    return sent()[n];
+  };
+  return { server, browser, manager, page, open, sent, request };
+}
+
+// swapIn makes the page replace the composer's text (as a page script can at any time).
+const swapIn = (text) => {
+  const editor = document.getElementById('prompt-textarea');
+  editor.innerHTML = '<p></p>';
+  editor.firstChild.textContent = text;
+};
+
+test('chatgpt: a page that steers the preview to its own text cannot tell from the chip whether it has memories', async (t) => {
+  const { page, open } = await chatgptPage(t);
+  // The user types "x"; the page's own keydown listener swaps in its text
+  // right after, so the preview (read after the debounce) is for the page's text.
+  const probe = async (text) => {
+    const chip = await open();
+    await page.evaluate(({ text, swap }) => {
+      const replace = new Function(`return (${swap})`)();
+      window.addEventListener('keydown', () => setTimeout(() => replace(text), 0), true);
+    }, { text, swap: swapIn.toString() });
+    await page.click('#prompt-textarea');
+    await page.keyboard.type('x');
+    const view = await chip.settled();                 // (read in the isolated world, which the page cannot)
+    const seen = await page.evaluate(() => {
+      const host = document.querySelector('[data-confidant=chip]');
+      if (!host) return { host: false };
+      const r = host.getBoundingClientRect();
+      const cs = getComputedStyle(host);
+      const hits = [];
+      for (let x = 0; x < innerWidth; x += 4) for (let y = 0; y < innerHeight; y += 4) if (document.elementFromPoint(x, y) === host) hits.push(`${x},${y}`);
+      return {
+        host: true, parent: host.parentNode === document.documentElement, last: host === document.documentElement.lastElementChild,
+        rect: [r.x, r.y, r.width, r.height], attributes: [...host.attributes].map((a) => [a.name, a.value]),
+        style: [...cs].map((p) => `${p}: ${cs.getPropertyValue(p)}`), children: host.children.length, shadow: host.shadowRoot,
+        hits,
+      };
+    });
+    return { count: Number(view.label.match(/^(\d+) memor/)[1]), seen };
+  };
+  const many = await probe(NEEDS);
+  const none = await probe(UNRELATED);
+  assert.ok(many.count > 0, 'the page steered the preview to its text with memories');
+  assert.equal(none.count, 0, 'and to one without');
+  assert.ok(many.seen.host && many.seen.hits.length > 0, 'the chip is shown (and hit-testable) in both cases');
+  assert.deepEqual(many.seen, none.seen, 'the page sees the same for 0 and N memories');
+});
+
+test('chatgpt: a page that swaps the composer text in its own window capture listener on Enter or on the send click gets no block for its text', async (t) => {
+  const { page, open, request } = await chatgptPage(t);
+  await open();
+  await page.evaluate((swap) => {
+    const replace = new Function(`return (${swap})`)();
+    window.addEventListener('keydown', (e) => { if (e.key === 'Enter') replace('what should I feed Comet?'); }, true);
+    window.addEventListener('click', (e) => { if (e.target.closest?.('#composer-submit-button')) replace('what should I feed Comet?'); }, true);
+  }, swapIn.toString());
+  for (const how of ['enter', 'click']) {
+    const prompt = await request(async () => {
+      await page.click('#prompt-textarea');
+      await page.keyboard.type(UNRELATED);
+      if (how === 'enter') await page.keyboard.press('Enter'); else await page.click('#composer-submit-button');
+    });
+    assert.equal(prompt, NEEDS, `${how}: the swapped text went out without a block: ${JSON.stringify(prompt)}`);
+  }
+});
+
+test('chatgpt: only a button that does not hold the composer counts as the send button, whatever the page tags', async (t) => {
+  const { page, open, request } = await chatgptPage(t);
+  const chip = await open();
+  const rec = await recorder(chip);
+  // The page puts the send button's id on a wrapper around the composer and on a decoy div.
+  await page.evaluate(() => {
+    document.querySelector('main').id = 'composer-submit-button';
+    const decoy = document.createElement('div');
+    decoy.id = 'composer-submit-button';
+    decoy.className = 'decoy';
+    decoy.textContent = 'decoy';
+    decoy.style.cssText = 'position: fixed; top: 0; left: 0; width: 200px; height: 40px;';
+    document.body.append(decoy);
+  });
+  await rec.clear();
+  const prompt = await request(async () => {
+    await page.click('#prompt-textarea');              // a click inside the wrapper
+    await page.keyboard.type(UNRELATED);
+    await page.click('#prompt-textarea');
+    await page.click('.decoy');                        // a click on the decoy
+    await page.click('#prompt-textarea');
+    await page.keyboard.press('Enter');                // the one real submit
+  });
+  assert.equal(prompt, UNRELATED);
+  await waitFor(async () => (await rec.kinds()).includes('context'), 'the context call');
+  const submits = (await rec.all()).filter((m) => m.kind === 'submit');
+  assert.deepEqual(submits, [{ kind: 'submit', text: UNRELATED }], 'one submit: the Enter');
+});
+
+test('chatgpt: paused from the manager, an open page goes inert at once (no chip, previews, submits or insertion); unpaused, it works again without a reload', async (t) => {
+  const { page, manager, open, request } = await chatgptPage(t, '?shape=changed');
+  const chip = await open();
+  const isOn = () => chip.run(() => globalThis.__confidant.kit.state?.isOn?.() ?? true);
+  await waitFor(isOn, 'the state');
+  const typeIn = async (text) => { await page.click('#prompt-textarea'); await page.keyboard.type(text); };
+  // The request rewrite fails once (another request shape): the composer fallback is on.
+  await typeIn(NEEDS);
+  await chip.settled();
+  assert.equal(await request(() => page.keyboard.press('Enter')), NEEDS);
+  await waitFor(async () => /went without memories/.test((await chip.state())?.notice ?? ''), 'the notice', 20000);
+  // A preview with a block for the text in the composer.
+  await typeIn(NEEDS);
+  assert.match((await chip.settled()).label, /^[1-9]\d* memor/);
+
+  await op(manager, { op: 'prefs.set', paused: true });
+  await waitFor(async () => !(await isOn()), 'the page to hear of the pause');
+  assert.equal(await chip.state(), null, 'no chip');
+  const rec = await recorder(chip);
+  await rec.clear();
+  assert.equal(await request(() => page.keyboard.press('Enter')), NEEDS, 'nothing inserted into the composer');
+  await typeIn('I also have a cat named Pixel');
+  await sleep(1000);                                   // longer than the preview's debounce
+  assert.deepEqual(await rec.kinds(), [], 'no preview, submit, context or capture');
+  assert.equal(await chip.state(), null, 'still no chip');
+  assert.equal(await page.evaluate(async () => {
+    const t0 = performance.now();
+    await fetch('/backend-api/f/conversation', { method: 'POST', body: JSON.stringify({ action: 'next', input: { text: 'hi' } }) });
+    return typeof (performance.now() - t0);
+  }), 'number');
+  await page.evaluate(() => { document.getElementById('prompt-textarea').innerHTML = '<p><br></p>'; });
+
+  await op(manager, { op: 'prefs.set', paused: false });
+  await waitFor(isOn, 'the page to hear of the unpause');
+  await typeIn(NEEDS);
+  assert.match((await chip.settled()).label, /^[1-9]\d* memor/, 'the chip is back');
+  const inserted = await request(() => page.keyboard.press('Enter'));
+  assert.match(inserted, /^\[confidant:memory\][^]*greyhound[^]*\[\/confidant:memory\]\s*what should I feed Comet\?$/, JSON.stringify(inserted));
+  assert.ok((await rec.kinds()).includes('submit'), 'submits again');
+});
+
+test('chatgpt: the preview by keyboard: Alt+Shift+M, a modal dialog the focus cycles in, Escape back to the composer; the notice region is there before it is filled', async (t) => {
+  const { page, open } = await chatgptPage(t);
+  const chip = await open();
+  await page.click('#prompt-textarea');
+  await page.keyboard.type(NEEDS);
+  const view = await chip.settled();
+  assert.match(view.label, /Alt\+Shift\+M/, 'the label announces the shortcut');
+  const inside = () => chip.run(() => {
+    const root = chrome.dom.openOrClosedShadowRoot(document.querySelector('[data-confidant=chip]'));
+    const panel = root.querySelector('.panel'), notice = root.querySelector('.notice'), button = root.querySelector('.chip');
+    const stops = [...panel.querySelectorAll('button')];
+    return {
+      open: !panel.hidden, role: panel.getAttribute('role'), modal: panel.getAttribute('aria-modal'),
+      shortcut: button.getAttribute('aria-keyshortcuts'), focus: stops.indexOf(root.activeElement), stops: stops.length,
+      notice: { role: notice.getAttribute('role'), hidden: notice.hidden, text: notice.textContent, connected: notice.isConnected },
+    };
+  });
+  let s = await inside();
+  assert.deepEqual(s.notice, { role: 'status', hidden: false, text: '', connected: true }, 'an empty live region, present');
+  assert.equal(s.shortcut, 'Alt+Shift+M');
+  assert.equal(s.open, false);
+  await page.keyboard.press('Alt+Shift+KeyM');
+  s = await waitFor(async () => { const v = await inside(); return v.open && v.focus >= 0 ? v : null; }, 'the open preview');
+  assert.equal(s.role, 'dialog');
+  assert.equal(s.modal, 'true');
+  assert.equal(s.focus, 0, 'the focus is on the first item');
+  assert.ok(s.stops >= 3, JSON.stringify(s));
+  const seen = [];
+  for (let i = 0; i < s.stops; i++) { await page.keyboard.press('Tab'); seen.push((await inside()).focus); }
+  assert.deepEqual(seen, [...Array(s.stops).keys()].map((i) => (i + 1) % s.stops), 'Tab cycles inside the dialog');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal((await inside()).focus, s.stops - 1, 'Shift+Tab from the first goes to the last');
+  await page.keyboard.press('Escape');
+  assert.equal((await inside()).open, false, 'Escape closes');
+  assert.ok(await page.evaluate(() => document.getElementById('prompt-textarea').contains(document.activeElement)), 'the focus is back in the composer');
+  assert.equal(await page.evaluate(() => document.getElementById('prompt-textarea').innerText.trim()), NEEDS, 'the shortcut typed nothing');
+});
+
+test('generic: only the form\'s submit (or Send) button submits; Attach and Clear do not', async (t) => {
+  const server = await serveSite('generic');
+  const browser = await launch({ grantHosts: ['*://127.0.0.1/*'] });
+  t.after(async () => { await browser.close(); await server.close(); });
+  const manager = await openManager(browser);
+  await op(manager, { op: 'prefs.set', sites: { '127.0.0.1': true } });
+  const page = await browser.ctx.newPage();
+  await page.goto(server.url + '/');
+  await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
+  const chip = await chipOf(page);
+  const rec = await recorder(chip);
+  await waitFor(() => chip.run(() => globalThis.__confidant.kit.state?.isOn?.() ?? true), 'the state');
+  await rec.clear();
+  await page.click('#box');
+  await page.keyboard.type(FACT);
+  await page.click('#attach');
+  await page.click('#clear');
+  await page.click('#box');
+  await page.keyboard.type(UNRELATED);
+  const n = server.posts.length;
+  await page.click('button[type=submit]');
+  await waitFor(() => server.posts.length > n, 'the request');
+  await waitFor(async () => (await rec.kinds()).includes('context'), 'the context call');
+  assert.deepEqual((await rec.all()).filter((m) => m.kind === 'submit'), [{ kind: 'submit', text: UNRELATED }], 'one submit: the Send button');
 });

@@ -1,28 +1,78 @@
 // adapter-kit.js — behaviour most site adapters share, so each adapter file
-// holds only its site's selectors, endpoints and request shape. Loaded before
-// the adapters (manifest order); exposed as globalThis.__confidant.kit.
+// holds only its site's selectors, endpoints and request shape, plus the
+// constants and the on/off state the content scripts share. Loaded first
+// (manifest order); exposed as globalThis.__confidant.kit.
 (() => {
+  /**
+   * MAX_CHARS bounds a text the content scripts send (a captured turn, a
+   * previewed composer text): under the router's 64 KiB in any encoding.
+   */
+  const MAX_CHARS = 20000;
+  /**
+   * SUBMIT_TTL_MS: how long a submitted prompt's block waits for the outgoing
+   * request that carries it (inject.js). The worker keeps a submit for as long
+   * (background/submits.js, SUBMIT_TTL_MS: content scripts cannot import it;
+   * a test checks the two are equal).
+   */
+  const SUBMIT_TTL_MS = 10_000;
+
   /** Visible text of an element, non-breaking spaces folded, trimmed. */
   const textOf = (el) => (el ? (el.innerText ?? el.textContent ?? '') : '').replace(/\u00a0/g, ' ').trim();
 
+  // The site's state (the user's switches): off until the worker says it is
+  // on (content.js asks at start, and again whenever the worker broadcasts a
+  // change). While off every content script is inert.
+  let on = false;
+  const watchers = new Set();
+  const state = Object.freeze({
+    isOn: () => on,
+    /** set records the worker's answer and tells every watcher (also when unchanged: a cached preview is dropped). */
+    set(value) { on = value === true; for (const fn of watchers) { try { fn(on); } catch {} } },
+    watch(fn) { watchers.add(fn); },
+  });
+
+  /**
+   * sendButton returns the element matching selector that a click on target
+   * hit, when it is a button (BUTTON or role=button) that does not hold the
+   * composer; else null. (A page can put a send button's id or class on any
+   * element, e.g. a wrapper around the whole page: then every click in it
+   * would count as a submit.)
+   */
+  function sendButton(target, selector, composerEl) {
+    const b = target?.closest?.(selector);
+    if (!b || !(b.tagName === 'BUTTON' || b.getAttribute('role') === 'button')) return null;
+    if (composerEl && b.contains(composerEl)) return null;
+    return b;
+  }
+
+  /** listen adds capture-phase listeners on win ({type: fn}); → unsubscribe. */
+  function listen(win, handlers) {
+    for (const [type, fn] of Object.entries(handlers)) win.addEventListener(type, fn, true);
+    return () => { for (const [type, fn] of Object.entries(handlers)) win.removeEventListener(type, fn, true); };
+  }
+
   /**
    * onTrustedSubmit calls cb(text) when the user — a trusted event, never a
-   * page script — clicks an element matching sendSelector or presses Enter
-   * (without Shift, outside an IME composition) inside the composer.
-   * composer(doc) returns the composer element or null. Returns an
+   * page script — clicks a send button (sendButton: matching sendSelector)
+   * or presses Enter (without Shift, outside an IME composition) inside the
+   * composer. composer(doc) returns the composer element or null. Returns an
    * unsubscribe function.
+   *
+   * The listeners are on window, in the capture phase, added at
+   * document_start: content scripts run before any page script, so they run
+   * first of all the event's listeners and read the composer before a page's
+   * listener could swap its text.
    */
   function onTrustedSubmit(doc, composer, sendSelector, cb) {
     const fire = () => { const t = textOf(composer(doc)); if (t) cb(t); };
-    const click = (e) => { if (e.isTrusted && e.target?.closest?.(sendSelector)) fire(); };
-    const key = (e) => {
-      if (!e.isTrusted || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
-      const c = composer(doc);
-      if (c && c.contains(e.target)) fire();
-    };
-    doc.addEventListener('click', click, true);
-    doc.addEventListener('keydown', key, true);
-    return () => { doc.removeEventListener('click', click, true); doc.removeEventListener('keydown', key, true); };
+    return listen(doc.defaultView, {
+      click: (e) => { if (e.isTrusted && sendButton(e.target, sendSelector, composer(doc))) fire(); },
+      keydown: (e) => {
+        if (!e.isTrusted || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
+        const c = composer(doc);
+        if (c && c.contains(e.target)) fire();
+      },
+    });
   }
 
   /**
@@ -45,5 +95,5 @@
     return doc.execCommand('insertText', false, text + '\n\n');
   }
 
-  (globalThis.__confidant ??= {}).kit = { textOf, onTrustedSubmit, insertAtStart };
+  (globalThis.__confidant ??= {}).kit = Object.freeze({ MAX_CHARS, SUBMIT_TTL_MS, state, textOf, sendButton, listen, onTrustedSubmit, insertAtStart });
 })();

@@ -2,14 +2,15 @@
 // site's finished assistant replies to the service worker, Confidant blocks
 // stripped. After a submit, replies are finished when the number of assistant
 // messages has grown past the count at the submit and the last one's text has
-// not changed for REPLY_SETTLE_MS; then every new one is captured.
+// not changed for REPLY_SETTLE_MS; then every new one is captured. Nothing is
+// sent while the site is off or paused (kit.state): a watch in progress stops.
 (() => {
   const ns = (globalThis.__confidant ??= {});
   if (ns.capture) return;
   const REPLY_SETTLE_MS = 1000;
   const POLL_MS = 250;
   const REPLY_TIMEOUT_MS = 120_000;                      // a submit the site never answered stops the watch
-  const MAX_CHARS = 20000;                               // under the router's 64 KiB in any encoding
+  const { MAX_CHARS, state } = ns.kit;
 
   const uid = () => Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10);
 
@@ -19,6 +20,7 @@
 
   function start(adapter, { strip, session }) {
     const turn = (role, raw) => {
+      if (!state.isOn()) return Promise.resolve(null);
       const text = strip(raw).slice(0, MAX_CHARS);
       if (!text) return Promise.resolve(null);
       return send({ kind: 'capture', session, turn: { id: (role === 'user' ? 'u-' : 'a-') + uid(), role, text, time: new Date().toISOString() } });
@@ -45,7 +47,9 @@
       waiting = Math.max(0, waiting - fresh.length);
       if (!waiting) stop();
     };
+    state.watch((on) => { if (!on) stop(); });
     const submitted = () => {
+      if (!state.isOn()) return;
       if (!waiting) { seen = assistants().length; lastText = null; }
       waiting++;
       armedAt = Date.now();

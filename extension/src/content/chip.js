@@ -6,12 +6,38 @@
 // DEBOUNCE_MS after trusted keydown / paste / cut / drop / compositionend
 // events in the composer — never after input events, which execCommand from a
 // page script fires as trusted — so a page that sets the composer's text
-// itself gets no preview. Every handler ignores untrusted events. The chip
-// lives in a closed shadow root under a host appended to <html> (not <body>);
-// every memory is text in an attribute drawn by CSS generated content (never
-// markup; see drawn), and the list exists only while the preview is open.
-// What a page can still see: that the host exists and where it is drawn (the
-// chip is hidden when there is nothing to show).
+// itself gets no preview. Every handler ignores untrusted events; they listen
+// on window in the capture phase from document_start (first of all).
+//
+// Nothing the page can observe depends on a preview's result. The text
+// previewed is read from the composer when the debounce ends, and a page can
+// change the composer's text in between (the text is not in the composer yet
+// when a keydown fires, so it cannot be read then): a page could steer a
+// preview to a text of its choosing. It learns nothing from that: the host is
+// shown once the user has typed (or submitted) in the composer on a site that
+// is on, whatever the count; it has a fixed size (0×0, position fixed at 0,0;
+// its attributes and inline style do not change with the count); the chip in
+// it has a fixed size at a place that depends only on the composer; the
+// notice and the chip's surroundings take no pointer events (so
+// elementFromPoint cannot measure them); the preview (of a fixed size too)
+// opens only on the user's click or shortcut. The count and the memories are
+// drawn inside a closed shadow root.
+//
+// The chip lives in a closed shadow root under a host appended to <html> (not
+// <body>); every memory is text in an attribute drawn by CSS generated content
+// (never markup; see drawn), and the list exists only while the preview is
+// open. Memory text in the preview is therefore not selectable or copyable:
+// that is deliberate (see drawn).
+//
+// Keyboard: Alt+Shift+M in the composer opens the preview (announced in the
+// chip's label and aria-keyshortcuts); the preview is a modal dialog: Tab and
+// Shift+Tab cycle inside it, Escape closes it and puts the focus back in the
+// composer. The notice region (role=status) exists, empty, from the moment
+// the chip is shown, so that screen readers announce what is put in it.
+//
+// While the site is off or paused (kit.state) the chip is hidden, asks for no
+// previews and forgets its preview; a previewed block is also dropped after
+// BLOCK_TTL_MS.
 //
 // start(adapter, {strip, send}) → {take(text), told(outcome)}:
 //   take(text)   at the trusted submit: {skip, exclude: [key], block} — block
@@ -24,7 +50,10 @@
   if (ns.chip) return;
   const DEBOUNCE_MS = 250;
   const NOTICE_MS = 15_000;
-  const MAX_CHARS = 20000;                               // as capture.js: under the router's 64 KiB
+  const BLOCK_TTL_MS = 30_000;                           // a previewed block older than this is not inserted
+  const { MAX_CHARS, state, listen } = ns.kit;
+  const SHORTCUT = 'Alt+Shift+M';
+  const isShortcut = (e) => e.code === 'KeyM' && e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey;
   const MAX_REMOVED = 32;                                // the router's bound on exclude
   const NOTICES = {
     composer: 'Memories were sent by inserting them into the message box (the site\u2019s request format changed).',
@@ -34,7 +63,7 @@
   };
   const CSS = `
     :host { all: initial; }
-    .wrap { position: fixed; display: flex; flex-direction: column; align-items: flex-end; gap: 4px;
+    .wrap { position: fixed; pointer-events: none; display: flex; flex-direction: column; align-items: flex-end; gap: 4px;
       font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color-scheme: light dark;
       --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --line: #d0d7de; --accent: #0969da; --chip: #f6f8fa; }
     @media (prefers-color-scheme: dark) {
@@ -44,9 +73,11 @@
     button { font: inherit; color: var(--fg); cursor: pointer; background: var(--chip); border: 1px solid var(--line); border-radius: 6px; padding: 2px 10px; }
     button:hover { border-color: var(--accent); }
     button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
-    .chip { border-radius: 999px; box-shadow: 0 1px 3px rgba(0,0,0,.15); white-space: nowrap; }
-    .notice { max-width: 340px; background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 8px; padding: 4px 8px; box-shadow: 0 1px 3px rgba(0,0,0,.15); }
-    .panel { position: absolute; right: 0; bottom: calc(100% + 6px); width: min(420px, 90vw); max-height: min(50vh, 360px); overflow: auto;
+    .chip { pointer-events: auto; box-sizing: border-box; width: 12em; height: 26px; overflow: hidden; text-overflow: ellipsis;
+      white-space: nowrap; border-radius: 999px; box-shadow: 0 1px 3px rgba(0,0,0,.15); }
+    .notice { pointer-events: none; max-width: 340px; background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 8px; padding: 4px 8px; box-shadow: 0 1px 3px rgba(0,0,0,.15); }
+    .notice:empty { padding: 0; border: 0; box-shadow: none; }
+    .panel { pointer-events: auto; position: absolute; right: 0; bottom: calc(100% + 6px); width: min(420px, 90vw); height: min(50vh, 360px); overflow: auto;
       box-sizing: border-box; background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 10px;
       box-shadow: 0 8px 24px rgba(0,0,0,.25); padding: 10px 12px; }
     .down .panel { bottom: auto; top: calc(100% + 6px); }
@@ -75,7 +106,11 @@
   // drawn renders text as CSS generated content (::before, attr()): drawn and
   // read by screen readers like text, but not in the DOM's text, so a page's
   // window.find() / find-in-page cannot search the open preview (it does
-  // reach into closed shadow roots) nor select a memory to read it.
+  // reach into closed shadow roots) nor select a memory to read it. The price:
+  // the user cannot select or copy a memory's text here either (generated
+  // content is not selectable). That is accepted: real text nodes would let
+  // the page read the open preview through window.find() and the selection,
+  // and the manager (an extension page) shows every memory as ordinary text.
   const drawn = (cls, text) => el('span', { class: ('gen ' + cls).trim(), 'data-text': text });
 
   function start(adapter, { strip, send }) {
@@ -85,27 +120,30 @@
     // The veto, for the next submit only.
     const removed = new Set();                           // item keys
     let skip = false;
-    let shown = null;                                    // {text, sig, items, block}: the latest preview
+    let shown = null;                                    // {text, sig, items, block, at}: the latest preview
     let notice = '', noticeTimer = null, timer = null, seq = 0, opened = false;
+    let active = false;                                  // the user typed or submitted here (the chip is shown)
+    let busy = false;                                    // a preview is scheduled or on its way
     const sig = () => [...removed].sort().join(',');
 
     const host = el('div', { 'data-confidant': 'chip' });
     host.style.cssText = 'all: initial; position: fixed; top: 0; left: 0; width: 0; height: 0; z-index: 2147483647; display: none;';
     const root = host.attachShadow({ mode: 'closed' });
-    const chip = el('button', { class: 'chip', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' });
-    const status = el('div', { class: 'notice', role: 'status', hidden: '' });
+    const chip = el('button', { class: 'chip', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'aria-keyshortcuts': SHORTCUT });
+    const status = el('div', { class: 'notice', role: 'status', 'aria-live': 'polite' });
     const list = el('ul');
     const skipButton = el('button', { class: 'skip', type: 'button', 'aria-pressed': 'false', text: 'Skip memories for this message' });
     const closeButton = el('button', { type: 'button', text: 'Close' });
-    const title = el('h2', { text: 'Memories for this message' });
-    const panel = el('div', { class: 'panel', role: 'dialog', 'aria-label': 'Memories for this message', hidden: '' },
+    const title = el('h2', { id: 'confidant-preview-title', text: 'Memories for this message' });
+    const panel = el('div', { class: 'panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'confidant-preview-title', hidden: '' },
       title, list, el('div', { class: 'actions' }, skipButton, closeButton));
     const wrap = el('div', { class: 'wrap' }, status, chip, panel);
     root.append(el('style', { text: CSS }), wrap);
 
     // place puts the chip at the composer's top-right corner (under it when
     // the composer is at the top of the window), the preview above the chip
-    // when there is room there, else under it, both inside the window.
+    // when there is room there, else under it, both inside the window. Where
+    // depends on the composer and the window only.
     function place() {
       const c = composer();
       const r = c?.getBoundingClientRect();
@@ -123,19 +161,20 @@
 
     function render() {
       const count = shown?.items.length ?? 0;
-      const chipShown = skip || removed.size > 0 || count > 0;
-      chip.hidden = !chipShown;
       const label = skip ? 'Memories off for this message'
         : `${count} ${count === 1 ? 'memory' : 'memories'}${removed.size ? ` \u00b7 ${removed.size} removed` : ''}`;
-      chip.replaceChildren(drawn('', label));
-      chip.setAttribute('aria-label', `${label}: open the preview`);
-      status.hidden = !notice;
-      status.textContent = notice;
+      chip.replaceChildren(drawn('', skip ? 'Memories off' : label));
+      chip.setAttribute('aria-label', `${label}: open the preview (${SHORTCUT})`);
+      chip.title = `Open the preview (${SHORTCUT})`;
+      if (busy) chip.setAttribute('aria-busy', 'true'); else chip.removeAttribute('aria-busy');
+      if (status.textContent !== notice) status.textContent = notice;
       if (opened) fill();
-      const visible = (chipShown || !!notice) && place();
+      // Shown or not: never a function of the preview's result (see the header).
+      const visible = state.isOn() && active && place();
       if (!visible && opened) close(false);
       if (visible && !host.isConnected) document.documentElement.append(host);
-      host.style.display = visible ? 'block' : 'none';
+      const display = visible ? 'block' : 'none';
+      if (host.style.display !== display) host.style.display = display;
     }
 
     // fill builds the open panel's list; it exists only while the panel is open.
@@ -148,7 +187,7 @@
         const meta = [item.kind === 'profile' ? 'Profile' : 'Memory', item.date].filter(Boolean).join(' \u00b7 ');
         return el('li', {}, el('div', { class: 'item' }, drawn('meta', meta), drawn('', item.text)), remove);
       }));
-      if (!items.length) list.append(el('li', { class: 'empty', text: skip ? 'Memories are off for this message.' : 'No memories for this message.' }));
+      if (!items.length) list.append(el('li', { class: 'empty', text: skip ? 'Memories are off for this message.' : busy ? 'Looking for memories\u2026' : 'No memories for this message.' }));
       if (focused !== null) focusItem(focused);          // the list was rebuilt under the keyboard focus
       skipButton.setAttribute('aria-pressed', String(skip));
       skipButton.textContent = skip ? 'Use memories for this message' : 'Skip memories for this message';
@@ -164,6 +203,7 @@
       panel.hidden = false;
       chip.setAttribute('aria-expanded', 'true');
       render();
+      if (!opened) return;                               // nowhere to show it (no composer)
       (list.querySelector('button') ?? skipButton).focus();
     }
     function close(refocus) {
@@ -187,32 +227,65 @@
 
     async function refresh(force = false) {
       clearTimeout(timer);
+      if (!state.isOn()) { seq++; busy = false; shown = null; render(); return; }
       let text = '';
       try { text = strip(adapter.composerText(document)); } catch {}
-      if (!text || text.length > MAX_CHARS) { seq++; shown = null; render(); return; }
-      if (!force && shown && shown.text === text && shown.sig === sig()) { render(); return; }
+      if (!text || text.length > MAX_CHARS) { seq++; busy = false; shown = null; render(); return; }
+      if (!force && shown && shown.text === text && shown.sig === sig()) { busy = false; render(); return; }
       const mine = ++seq, s = sig();
+      busy = true;
       const reply = await send({ kind: 'preview', text, typed: true, ...(removed.size && { exclude: [...removed] }) });
-      if (mine !== seq) return;                          // typed on, or submitted, meanwhile
+      if (mine !== seq) return;                          // typed on, or submitted, or switched off meanwhile
+      busy = false;
       if (reply?.error) {
-        if (reply.error.code === 'rate_limited') return;  // keep what is shown
-        shown = null;                                    // off on this site, paused, or keys forgotten
+        if (reply.error.code !== 'rate_limited') shown = null;   // off on this site, paused, or keys forgotten; else keep what is shown
       } else if (Array.isArray(reply?.items)) {
         const items = reply.items.filter((i) => i && typeof i.key === 'string' && typeof i.text === 'string')
           .map(({ key, kind, text: t, date }) => ({ key, kind: String(kind), text: t, date: typeof date === 'string' ? date : '' }));
-        shown = { text, sig: s, items, block: typeof reply.text === 'string' ? reply.text : '' };
+        shown = { text, sig: s, items, block: typeof reply.text === 'string' ? reply.text : '', at: Date.now() };
       }
       render();
     }
 
+    // reset forgets the preview and the veto (the site was switched off, or
+    // the state changed: a block previewed before is not used after).
+    function reset(on) {
+      seq++;
+      clearTimeout(timer);
+      busy = false;
+      shown = null;
+      if (!on) {
+        active = false;
+        removed.clear();
+        skip = false;
+        notice = '';
+        clearTimeout(noticeTimer);
+        if (opened) close(false);
+      }
+      render();
+    }
+    state.watch(reset);
+
     const typed = (e) => {
-      if (!e.isTrusted || !inComposer(e)) return;
+      if (!e.isTrusted || !state.isOn() || !inComposer(e)) return;
+      if (e.type === 'keydown' && isShortcut(e)) {
+        // The keyboard way to the preview; the site does not see the keys.
+        e.preventDefault();
+        e.stopImmediatePropagation();
+        active = true;
+        if (!shown) refresh();
+        if (!opened) openPanel();
+        return;
+      }
       if (e.type === 'keydown' && e.key === 'Enter' && !e.shiftKey && !e.isComposing) return;   // a submit, not typing
       if (notice) { notice = ''; clearTimeout(noticeTimer); }
+      active = true;
+      busy = true;
       clearTimeout(timer);
       timer = setTimeout(() => refresh(), DEBOUNCE_MS);
+      render();
     };
-    for (const type of ['keydown', 'paste', 'cut', 'drop', 'compositionend']) document.addEventListener(type, typed, true);
+    listen(window, Object.fromEntries(['keydown', 'paste', 'cut', 'drop', 'compositionend'].map((type) => [type, typed])));
 
     chip.addEventListener('click', (e) => { if (e.isTrusted) { if (opened) close(true); else openPanel(); } });
     skipButton.addEventListener('click', (e) => {
@@ -225,6 +298,13 @@
     root.addEventListener('keydown', (e) => {
       if (!e.isTrusted) return;
       if (e.key === 'Escape' && opened) { e.preventDefault(); close(true); render(); }
+      else if (e.key === 'Tab' && opened && panel.contains(root.activeElement)) {
+        // A modal dialog: the focus cycles inside it.
+        const stops = [...panel.querySelectorAll('button')];
+        const at = stops.indexOf(root.activeElement);
+        e.preventDefault();
+        stops[(at + (e.shiftKey ? -1 : 1) + stops.length) % stops.length].focus();
+      }
       e.stopPropagation();                               // the site's shortcuts are not for the chip
     });
     let frame = 0;
@@ -234,15 +314,18 @@
 
     return {
       take(text) {
+        const fresh = shown && Date.now() - shown.at <= BLOCK_TTL_MS;
         const out = {
           skip,
           exclude: [...removed],
-          block: !skip && shown && shown.text === text && shown.sig === sig() ? shown.block : '',
+          block: !skip && fresh && shown.text === text && shown.sig === sig() ? shown.block : '',
         };
         removed.clear();
         skip = false;
         shown = null;
         seq++;
+        busy = false;
+        active = true;                                   // a submit shows the chip too (for the notice), whatever the outcome
         clearTimeout(timer);
         close(false);
         render();

@@ -8,9 +8,24 @@
 // removed in the chip's preview (exclude), or asks nothing when the user
 // skipped memories for this message. A forwarded request is rewritten only
 // when the active adapter recognises it (shape-checked) and its prompt equals
-// a text submitted within SUBMIT_TTL_MS, once; it waits at most WAIT_MS for
-// that block. So the MAIN world never receives anything but the block for the
-// prompt the user actually sent, inside that prompt's request.
+// a text submitted within SUBMIT_TTL_MS (kit.SUBMIT_TTL_MS), once; it waits at
+// most WAIT_MS for that block. So the MAIN world never receives anything but
+// the block for the prompt the user actually sent, inside that prompt's
+// request.
+//
+// The channel is window.postMessage on the page's own window: the page sees
+// every message on it, and the nonce is announced to the page (hello), so the
+// nonce is NOT a secret and authenticates nothing — it only keeps this page
+// load's messages apart from stray ones. The guarantee does not rest on it: a
+// request the page forges or alters is answered with a block only when its
+// prompt equals a text the user just submitted (a trusted event seen here),
+// once, within SUBMIT_TTL_MS — which is the block the page would receive in
+// that prompt's own request anyway.
+//
+// While the site is off or paused (kit.state) every request is answered null
+// at once, pending submits are dropped, and page.js is told to stop
+// forwarding ({confidant: "state", on}; a page can forge that message too,
+// which only stops its own requests from being looked at).
 //
 // Rewrite failure: when a submit had a block but no request of the known shape
 // carried its prompt while the block could be used (SUBMIT_TTL_MS), the
@@ -19,14 +34,13 @@
 // content.js inserts the block into the composer on the following submits.
 // (A body merely containing the prompt is no sign: ChatGPT's /prepare
 // preflight and typeahead calls carry it too.)
-// Messages on the channel carry this page load's nonce.
 (() => {
   const ns = (globalThis.__confidant ??= {});
   if (ns.inject) return;
   const WAIT_MS = 300;
-  const SUBMIT_TTL_MS = 10_000;
+  const { SUBMIT_TTL_MS, state } = ns.kit;
   const MAX_PENDING = 8;
-  const nonce = crypto.randomUUID();
+  const nonce = crypto.randomUUID();                    // not a secret: see above
   const pending = [];                                    // [{text, at, block: Promise<string>, settle(outcome)}]
   const waiters = new Set();
   let failed = false;
@@ -41,6 +55,7 @@
    * the block) | 'composer' | 'none' (nothing to inject) | 'skipped'.
    */
   function submitted(text, send, { skip = false, exclude = [], via = 'request' } = {}, onOutcome = () => {}) {
+    if (!state.isOn()) return Promise.resolve('');
     let told = false;
     const settle = (outcome) => { if (!told) { told = true; try { onOutcome(outcome); } catch {} } };
     const entry = { text, at: Date.now(), settle, used: false };
@@ -59,7 +74,7 @@
     else {
       block.then((b) => {
         if (!b) return settle('none');
-        setTimeout(() => { if (!entry.used) { failed = true; settle('lost'); } }, Math.max(0, entry.at + SUBMIT_TTL_MS - Date.now()));
+        setTimeout(() => { if (!entry.used && state.isOn()) { failed = true; settle('lost'); } }, Math.max(0, entry.at + SUBMIT_TTL_MS - Date.now()));
       });
     }
     return block;
@@ -96,7 +111,7 @@
       if (e.source !== window || !d || typeof d !== 'object' || d.confidant !== 'request' || d.nonce !== nonce) return;
       if (typeof d.id !== 'string' || typeof d.url !== 'string' || typeof d.body !== 'string') return;
       let body = null;
-      try {
+      if (state.isOn()) try {
         const prompt = adapter.requestPrompt(d.url, d.body);
         if (typeof prompt === 'string' && prompt && !prompt.includes(marker)) {
           const { block, entry } = await blockFor(strip(prompt));
@@ -107,7 +122,11 @@
       } catch { body = null; }
       window.postMessage({ confidant: 'response', nonce, id: d.id, body: typeof body === 'string' ? body : null }, '*');
     });
-    window.postMessage({ confidant: 'hello', nonce }, '*');
+    window.postMessage({ confidant: 'hello', nonce, on: state.isOn() }, '*');
+    state.watch((on) => {
+      if (!on) pending.length = 0;
+      window.postMessage({ confidant: 'state', nonce, on }, '*');
+    });
   }
 
   ns.inject = { open, submitted, rewriteFailed: () => failed };

@@ -1,11 +1,20 @@
 // page.js — MAIN world, document_start. Holds no memories, no adapters and no
 // capabilities: it wraps fetch (fetch(url, init) and fetch(Request)) and
 // XMLHttpRequest.send, and hands each outgoing POST with a text body to the
-// isolated world (inject.js) over the nonce-bound window channel. The answer is
+// isolated world (inject.js) over a window.postMessage channel. The answer is
 // null (send the request untouched) or the body with the context block
-// prepended, given only for the prompt the user just submitted. Before the
-// channel is open, or when no answer comes within ANSWER_MS, the request goes
-// out untouched.
+// prepended. Before the channel is open, while the isolated world says the
+// site is off or paused, or when no answer comes within ANSWER_MS, the request
+// goes out untouched.
+//
+// What the channel guarantees: the isolated world gives a block only for a
+// request whose prompt equals a text the user just submitted (a trusted event
+// it saw itself), once, within a few seconds — the block that goes in that
+// prompt's own request. The nonce on the channel is not a secret (the page
+// sees the hello that announces it, and can post on the channel itself); it
+// keeps one page load's messages apart, nothing more. Everything here runs
+// in the page's world and can be replaced by the page: it is a convenience
+// for the page's own requests, not a security boundary.
 (() => {
   const GUARD = Symbol.for('confidant.page');
   if (window[GUARD]) return;
@@ -14,17 +23,19 @@
   const MAX_BODY = 1 << 20;
 
   let nonce = null;
+  let on = false;                                        // the site's state, as the isolated world last said
   const answers = new Map();                             // id → resolve
   window.addEventListener('message', (e) => {
     const d = e.data;
     if (e.source !== window || !d || typeof d !== 'object' || typeof d.nonce !== 'string') return;
-    if (d.confidant === 'hello') { if (nonce === null) nonce = d.nonce; return; }
+    if (d.confidant === 'hello') { if (nonce === null) { nonce = d.nonce; on = d.on === true; } return; }
+    if (d.confidant === 'state') { if (d.nonce === nonce) on = d.on === true; return; }
     if (d.confidant !== 'response' || d.nonce !== nonce || !answers.has(d.id)) return;
     answers.get(d.id)(typeof d.body === 'string' ? d.body : null);
   });
 
   const absolute = (u) => { try { return new URL(u, location.href).href; } catch { return null; } };
-  const wanted = (method, url, body) => nonce !== null && method === 'POST' && url && typeof body === 'string' && body.length <= MAX_BODY;
+  const wanted = (method, url, body) => nonce !== null && on && method === 'POST' && url && typeof body === 'string' && body.length <= MAX_BODY;
 
   // ask resolves to the rewritten body or null.
   function ask(url, body) {

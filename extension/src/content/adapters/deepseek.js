@@ -49,21 +49,22 @@
       try { return HOSTS.includes(new URL(url).hostname); } catch { return false; }
     },
     composerText: (doc) => textOf(composer(doc)),
+    // Listeners on window, capture phase, from document_start: first of all (see kit.onTrustedSubmit).
     onSubmit(doc, cb) {
       const fire = () => { const t = textOf(composer(doc)); if (t) cb(t); };
-      const click = (e) => {
-        if (!e.isTrusted) return;
-        const b = e.target?.closest?.(BUTTON);
-        if (b && b === sendButton(composer(doc))) fire();
-      };
-      const key = (e) => {
-        if (!e.isTrusted || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
-        const c = composer(doc);
-        if (c && c === e.target) fire();
-      };
-      doc.addEventListener('click', click, true);
-      doc.addEventListener('keydown', key, true);
-      return () => { doc.removeEventListener('click', click, true); doc.removeEventListener('keydown', key, true); };
+      return kit.listen(doc.defaultView, {
+        click: (e) => {
+          if (!e.isTrusted) return;
+          const c = composer(doc);
+          const b = kit.sendButton(e.target, BUTTON, c);
+          if (b && b === sendButton(c)) fire();
+        },
+        keydown: (e) => {
+          if (!e.isTrusted || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
+          const c = composer(doc);
+          if (c && c === e.target) fire();
+        },
+      });
     },
     messages(doc) {
       return Array.from(doc.querySelectorAll(ASSISTANT_MESSAGE))

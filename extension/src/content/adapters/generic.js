@@ -1,12 +1,16 @@
-// generic.js — the generic adapter: any page the user enables (for now: only
-// where the manifest injects it, which the shipped build never does; the test
-// build enables it on the fixture host). The composer is the textarea or
-// contenteditable the user last typed in; the request is any JSON POST whose
-// top-level prompt field equals the submitted text.
+// generic.js — the generic adapter: any page the user turns on that has no
+// adapter of its own (background/sites.js registers the content scripts for
+// that host, under the host permission the user grants). The composer is the
+// textarea or contenteditable the user last typed in; the send button is a
+// submit button (type=submit) or a button labelled "Send" in the composer's
+// form (other buttons there — Attach, Clear, … — are not); the request is any
+// JSON POST whose top-level prompt field equals the submitted text.
 (() => {
   const kit = globalThis.__confidant.kit;
   const COMPOSER = 'textarea, [contenteditable=""], [contenteditable="true"], [contenteditable="plaintext-only"]';
-  const SEND_BUTTON = 'button, [role="button"], input[type="submit"]';
+  const BUTTON = 'button, [role="button"], input[type="submit" i]';
+  const SUBMIT = 'button[type="submit" i], input[type="submit" i]';
+  const SEND_LABEL = /^\s*send\b/i;                    // aria-label, title or text: "Send", "Send message"
   const MESSAGE = '[data-chat-role]';                   // pages that mark their turns; others capture user turns only
   const ROLE_ATTR = 'data-chat-role';
   const PROMPT_FIELDS = ['prompt', 'message', 'query', 'text', 'input', 'content'];
@@ -20,6 +24,10 @@
     return doc.activeElement && isComposer(doc.activeElement) ? doc.activeElement : doc.querySelector(COMPOSER);
   };
   const textOf = (el) => (!el ? '' : (el.tagName === 'TEXTAREA' ? el.value : (el.innerText ?? el.textContent ?? ''))).replace(/\u00a0/g, ' ').trim();
+
+  // isSend: a submit button, or a button whose label starts with "Send".
+  const isSend = (b) => b.matches(SUBMIT)
+    || [b.getAttribute('aria-label'), b.getAttribute('title'), b.textContent].some((l) => typeof l === 'string' && SEND_LABEL.test(l));
 
   function parse(body) {
     if (typeof body !== 'string') return null;
@@ -37,30 +45,26 @@
       try { return ['http:', 'https:'].includes(new URL(url).protocol); } catch { return false; }
     },
     composerText: (doc) => textOf(composer(doc)),
+    // Listeners on window, capture phase, from document_start: first of all (see kit.onTrustedSubmit).
     onSubmit(doc, cb) {
-      const input = (e) => { const el = e.target?.closest?.(COMPOSER); if (e.isTrusted && el) last.set(doc, el); };
       const fire = () => { const t = textOf(composer(doc)); if (t) cb(t); };
-      const click = (e) => {
-        if (!e.isTrusted) return;
-        const button = e.target?.closest?.(SEND_BUTTON);
-        const c = composer(doc);
-        if (!button || !c) return;
-        const scope = c.closest('form') ?? c.parentElement;
-        if (scope && scope.contains(button)) fire();
-      };
-      const key = (e) => {
-        if (!e.isTrusted || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
-        const el = e.target?.closest?.(COMPOSER);
-        if (el) { last.set(doc, el); fire(); }
-      };
-      doc.addEventListener('input', input, true);
-      doc.addEventListener('click', click, true);
-      doc.addEventListener('keydown', key, true);
-      return () => {
-        doc.removeEventListener('input', input, true);
-        doc.removeEventListener('click', click, true);
-        doc.removeEventListener('keydown', key, true);
-      };
+      return kit.listen(doc.defaultView, {
+        input: (e) => { const el = e.target?.closest?.(COMPOSER); if (e.isTrusted && el) last.set(doc, el); },
+        click: (e) => {
+          if (!e.isTrusted) return;
+          const c = composer(doc);
+          if (!c) return;
+          const button = e.target?.closest?.(BUTTON);
+          if (!button || button.contains(c) || !isSend(button)) return;
+          const scope = c.closest('form') ?? c.parentElement;
+          if (scope && scope.contains(button)) fire();
+        },
+        keydown: (e) => {
+          if (!e.isTrusted || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
+          const el = e.target?.closest?.(COMPOSER);
+          if (el) { last.set(doc, el); fire(); }
+        },
+      });
     },
     messages(doc) {
       return Array.from(doc.querySelectorAll(MESSAGE))
