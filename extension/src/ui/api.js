@@ -1,6 +1,7 @@
 // api.js — what every page of the extension's UI shares: the privileged op
 // call, small DOM builders (text only: memories are never parsed as HTML) and
 // the category list.
+import { originPattern } from '../background/sites.js';
 
 /** send runs one privileged op in the service worker and returns its reply. */
 export async function send(request) {
@@ -80,7 +81,7 @@ export function download(data, name, type = 'application/octet-stream') {
  */
 export async function siteAccess(host, on, builtin) {
   if (builtin) return true;
-  const origins = [`*://${host}/*`];
+  const origins = [originPattern(host)];   // https only, except this computer (sites.js)
   if (on) return chrome.permissions.request({ origins });
   await chrome.permissions.remove({ origins }).catch(() => false);
   return true;
