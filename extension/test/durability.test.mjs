@@ -243,3 +243,60 @@ test('degraded mode is resolved from the manager: download the quarantine, keep 
   assert.equal(status.engine.turns, turns, 'the state that was kept');
   assert.equal((await op(page, { op: 'recall', text: "what's my cat's name?" })).hits[0]?.id, 'cat');
 });
+
+// everything the extension origin keeps on disk, as one string: every record
+// of both databases, ArrayBuffers read as Latin-1 (a snapshot's literal text
+// shows through its compression).
+function diskText(page) {
+  return page.evaluate(async () => {
+    const dump = async (name) => {
+      const db = await new Promise((res, rej) => { const r = indexedDB.open(name); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+      let out = '';
+      for (const store of db.objectStoreNames) {
+        const all = await new Promise((res) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => res(r.result); });
+        const walk = (v) => {
+          if (v instanceof ArrayBuffer) out += new TextDecoder('latin1').decode(v);
+          else if (ArrayBuffer.isView(v)) out += new TextDecoder('latin1').decode(v);
+          else if (typeof v === 'string') out += v;
+          else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
+        };
+        walk(all);
+      }
+      db.close();
+      return out;
+    };
+    return (await dump('confidant')) + (await dump('confidant-prefs'));
+  });
+}
+
+test('what the user deletes is gone from disk at once: a turn, a fact, everything', async (t) => {
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await openManager(browser);
+  const MARK = 'Quillfeather';
+  await op(page, { op: 'ingest', turns: [
+    turn('pets', 'cat', `I have a cat named ${MARK}, she is a tabby.`, T),
+    turn('work', 'job', 'I work as a carpenter at Oakline Joinery.', T),
+  ] });
+  await op(page, { op: 'ingest', turns: [turn('misc', 'm1', 'Remind me to water the ferns.', T)] });
+  assert.ok((await diskText(page)).includes(MARK), 'the turn is on disk (the check can see it)');
+
+  const { facts } = await op(page, { op: 'facts.list' });
+  const cat = facts.find((f) => f.text.includes(MARK));
+  assert.ok(cat, JSON.stringify(facts));
+  assert.deepEqual(await op(page, { op: 'facts.delete', id: cat.id }), { ok: true });
+  let disk = await diskText(page);
+  assert.ok(disk.includes('tabby'), 'the turn is still there');
+  assert.ok(!disk.includes(`Has a cat named ${MARK}`) && !disk.includes(cat.text), 'the deleted fact is gone from disk');
+  assert.deepEqual(await op(page, { op: 'forget', turn: 'cat' }), { ok: true });
+  disk = await diskText(page);
+  assert.ok(!disk.includes(MARK), 'neither the turn nor the fact learned from it is left on disk');
+  assert.ok(disk.includes('Oakline'), 'the rest is still there');
+
+  assert.deepEqual(await op(page, { op: 'forget', all: true }), { ok: true });
+  disk = await diskText(page);
+  assert.ok(!disk.includes('Oakline') && !disk.includes('ferns'), 'delete everything leaves nothing on disk');
+  const status = await restart(browser, page);
+  assert.equal(status.engine.turns, 0);
+  assert.equal(status.log, 0);
+});

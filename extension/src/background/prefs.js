@@ -166,6 +166,13 @@ export class Prefs {
     await done(tx);
   }
 
+  /** clearInjections forgets every injection record (the user deleted everything). */
+  async clearInjections() {
+    const tx = this.db.transaction('injections', 'readwrite', STRICT);
+    tx.objectStore('injections').clear();
+    await done(tx);
+  }
+
   /** dropTab forgets what was injected in a tab (it was closed). */
   async dropTab(tab) {
     if (!Number.isInteger(tab)) return;

@@ -4,9 +4,21 @@
 import { loadEngine, EngineError } from './engine.js';
 import { openDB, Store } from './store.js';
 import { Prefs, PREF_OPS } from './prefs.js';
+import { Sync } from './sync.js';
 
 /** The store's own privileged ops (not the engine's): see store.js. */
 const STORE_OPS = new Set(['store.quarantine.get', 'store.quarantine.clear']);
+
+/**
+ * Ops after which what the user deleted or replaced must not linger on disk
+ * (in the snapshot or in earlier log records until the next compaction): the
+ * store is rewritten before the reply. "Delete everything" also clears the
+ * quarantine (copies kept aside after a failed restore) and the record of
+ * injections. While the store is degraded a single deletion cannot be
+ * rewritten (compaction would persist a partial state): it is erased when the
+ * user resolves degraded mode.
+ */
+const ERASING = new Set(['forget', 'facts.delete', 'facts.edit']);
 
 /** start loads the engine and restores the store; it resolves to the Store. */
 export async function start(runtime) {
@@ -41,6 +53,7 @@ export class Service {
     this.ready = start(runtime);
     this.ready.catch((e) => console.error('confidant: start failed', e));
     this.prefs = Prefs.open();                // the switches; independent of the engine
+    this.sync = new Sync(new URL(runtime.getURL('')).origin);   // sync.* ops (sync.js)
     this.prefs.catch((e) => console.error('confidant: prefs failed to open', e));
   }
 
@@ -75,6 +88,14 @@ export class Service {
       return { instance: this.instance, ...(await store.status()), engine: store.engine.call({ op: 'stats' }) };
     }
     if (STORE_OPS.has(request.op)) return this.#storeOp(store, request);
+    if (request.op.startsWith('sync.')) {
+      try {
+        return await this.sync.handle(store, request);
+      } catch (e) {
+        if (e instanceof EngineError || store.engine.broken) this.#rebuild(ready);
+        return { error: { code: 'internal', message: `not done: ${e?.message ?? e}` } };
+      }
+    }
     let reply;
     try {
       reply = await store.apply(request);
@@ -84,12 +105,26 @@ export class Service {
     }
     // The write is committed: a compaction problem never turns it into a failure.
     try {
-      if (store.needsCompaction()) store.compact();   // runs in the background; atomic
+      if (ERASING.has(request.op) && !reply?.error) await this.#erase(store, request);
+      else if (store.needsCompaction()) store.compact();   // runs in the background; atomic
     } catch (e) {
       console.error('confidant: compaction failed', e);
       if (store.engine.broken) this.#rebuild(ready);
     }
     return reply;
+  }
+
+  // #erase rewrites the store after a deletion (see ERASING). A compaction
+  // already running exported the state before this change, so it is awaited
+  // and a new one runs.
+  async #erase(store, request) {
+    if (request.op === 'forget' && request.all === true) {
+      await store.clearQuarantine();               // compacts too
+      await (await this.prefs).clearInjections();
+      return;
+    }
+    await store.compacting;
+    await store.compact();
   }
 
   // #storeOp runs the store's own ops (degraded mode: see store.js).
