@@ -231,15 +231,7 @@ func (c *gptConversation) batch(b *Batch) error {
 		}
 		turns = append(turns, t)
 	}
-	if len(turns) == 0 {
-		return nil // nothing a memory can use: no session either
-	}
-	start := created
-	if start.IsZero() || turns[0].Time.Before(start) {
-		start = turns[0].Time
-	}
-	b.Sessions = append(b.Sessions, model.Session{ID: sid, Site: SiteChatGPT, Title: title(c.Title), Start: start})
-	b.Turns = append(b.Turns, turns...)
+	b.add(sid, SiteChatGPT, c.Title, created, turns)
 	return nil
 }
 
@@ -419,15 +411,7 @@ func (c *claudeConversation) batch(b *Batch) error {
 		}
 		turns = append(turns, t)
 	}
-	if len(turns) == 0 {
-		return nil
-	}
-	start := created
-	if start.IsZero() || turns[0].Time.Before(start) {
-		start = turns[0].Time
-	}
-	b.Sessions = append(b.Sessions, model.Session{ID: sid, Site: SiteClaude, Title: title(c.Name), Start: start})
-	b.Turns = append(b.Turns, turns...)
+	b.add(sid, SiteClaude, c.Name, created, turns)
 	return nil
 }
 
@@ -444,4 +428,20 @@ func (m *claudeMsg) text() string {
 		}
 	}
 	return strings.Join(parts, "\n\n")
+}
+
+// add appends a conversation's session and turns; a conversation without a
+// turn a memory can use adds nothing, not even its session. The session
+// starts at its creation time, or at its first turn when that is earlier or
+// the creation time is missing.
+func (b *Batch) add(sid, site, name string, created time.Time, turns []model.Turn) {
+	if len(turns) == 0 {
+		return
+	}
+	start := created
+	if start.IsZero() || turns[0].Time.Before(start) {
+		start = turns[0].Time
+	}
+	b.Sessions = append(b.Sessions, model.Session{ID: sid, Site: site, Title: title(name), Start: start})
+	b.Turns = append(b.Turns, turns...)
 }
