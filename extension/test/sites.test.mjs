@@ -337,12 +337,23 @@ for (const [site, s] of Object.entries(SITES)) {
   });
 }
 
-test('chatgpt: history the site renders after load is not captured; replies after a submit are', async (t) => {
+/**
+ * chatgptSession serves the ChatGPT fixture as https://chatgpt.com/, launches
+ * the extension, opens the manager (with the greyhound fact stored unless
+ * comet is false) and a fresh page. Everything closes after the test.
+ */
+async function chatgptSession(t, { comet = true } = {}) {
   const server = await serveSite('chatgpt', { https: true });
   const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
   t.after(async () => { await browser.close(); await server.close(); });
   const manager = await openManager(browser);
+  if (comet) await op(manager, { op: 'ingest', turns: [{ id: 'comet', session: 'pets', role: 'user', text: FACT, time: '2024-03-01T09:00:00Z' }] });
   const page = await browser.ctx.newPage();
+  return { server, browser, manager, page };
+}
+
+test('chatgpt: history the site renders after load is not captured; replies after a submit are', async (t) => {
+  const { server, browser, manager, page } = await chatgptSession(t, { comet: false });
   await page.goto('https://chatgpt.com/c/old-conversation');
   await page.waitForSelector('[data-message-author-role="assistant"]');
   await new Promise((r) => setTimeout(r, 1500));       // longer than the reply settle time
@@ -356,12 +367,7 @@ test('chatgpt: history the site renders after load is not captured; replies afte
 });
 
 test('chatgpt: a request sent as fetch(Request) is rewritten; a body of another shape is left alone', async (t) => {
-  const server = await serveSite('chatgpt', { https: true });
-  const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
-  t.after(async () => { await browser.close(); await server.close(); });
-  const manager = await openManager(browser);
-  await op(manager, { op: 'ingest', turns: [{ id: 'comet', session: 'pets', role: 'user', text: FACT, time: '2024-03-01T09:00:00Z' }] });
-  const page = await browser.ctx.newPage();
+  const { server, browser, manager, page } = await chatgptSession(t);
   const send = async (query) => {
     await page.goto('https://chatgpt.com/' + query);
     await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
@@ -379,12 +385,7 @@ test('chatgpt: a request sent as fetch(Request) is rewritten; a body of another 
 });
 
 test('chatgpt: twenty prompts in a row each get their own block; the added send latency is measured', async (t) => {
-  const server = await serveSite('chatgpt', { https: true });
-  const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
-  t.after(async () => { await browser.close(); await server.close(); });
-  const manager = await openManager(browser);
-  await op(manager, { op: 'ingest', turns: [{ id: 'comet', session: 'pets', role: 'user', text: FACT, time: '2024-03-01T09:00:00Z' }] });
-  const page = await browser.ctx.newPage();
+  const { server, browser, manager, page } = await chatgptSession(t);
   await page.goto('https://chatgpt.com/');
   await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
   const N = 20;
@@ -412,12 +413,7 @@ test('chatgpt: twenty prompts in a row each get their own block; the added send 
 });
 
 test('chatgpt: a page script cannot read the chip\'s preview, nor get a preview by setting the composer text itself', async (t) => {
-  const server = await serveSite('chatgpt', { https: true });
-  const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
-  t.after(async () => { await browser.close(); await server.close(); });
-  const manager = await openManager(browser);
-  await op(manager, { op: 'ingest', turns: [{ id: 'comet', session: 'pets', role: 'user', text: FACT, time: '2024-03-01T09:00:00Z' }] });
-  const page = await browser.ctx.newPage();
+  const { server, browser, manager, page } = await chatgptSession(t);
   await page.goto('https://chatgpt.com/');
   await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
   const chip = await chipOf(page);
@@ -449,12 +445,7 @@ test('chatgpt: a page script cannot read the chip\'s preview, nor get a preview 
 });
 
 test('chatgpt: the open preview is not readable from the page (closed shadow root, no page text, no find)', async (t) => {
-  const server = await serveSite('chatgpt', { https: true });
-  const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
-  t.after(async () => { await browser.close(); await server.close(); });
-  const manager = await openManager(browser);
-  await op(manager, { op: 'ingest', turns: [{ id: 'comet', session: 'pets', role: 'user', text: FACT, time: '2024-03-01T09:00:00Z' }] });
-  const page = await browser.ctx.newPage();
+  const { server, browser, manager, page } = await chatgptSession(t);
   await page.goto('https://chatgpt.com/');
   await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
   const chip = await chipOf(page);
@@ -487,12 +478,7 @@ test('chatgpt: the open preview is not readable from the page (closed shadow roo
 });
 
 test('chatgpt: when the request shape is not recognised, the user is told and the block goes into the composer on the next submit', async (t) => {
-  const server = await serveSite('chatgpt', { https: true });
-  const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
-  t.after(async () => { await browser.close(); await server.close(); });
-  const manager = await openManager(browser);
-  await op(manager, { op: 'ingest', turns: [{ id: 'comet', session: 'pets', role: 'user', text: FACT, time: '2024-03-01T09:00:00Z' }] });
-  const page = await browser.ctx.newPage();
+  const { server, browser, manager, page } = await chatgptSession(t);
   await page.goto('https://chatgpt.com/?shape=changed');
   await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
   const chip = await chipOf(page);
@@ -545,12 +531,7 @@ async function recorder(chip) {
 
 // chatgptPage launches Chromium on the ChatGPT fixture with FACT stored.
 async function chatgptPage(t, query = '') {
-  const server = await serveSite('chatgpt', { https: true });
-  const browser = await launch({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` });
-  t.after(async () => { await browser.close(); await server.close(); });
-  const manager = await openManager(browser);
-  await op(manager, { op: 'ingest', turns: [{ id: 'comet', session: 'pets', role: 'user', text: FACT, time: '2024-03-01T09:00:00Z' }] });
-  const page = await browser.ctx.newPage();
+  const { server, browser, manager, page } = await chatgptSession(t);
   const open = async () => {
     await page.goto('https://chatgpt.com/' + query);
     await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
