@@ -45,7 +45,7 @@ type (
 var exportNow = func() time.Time { return time.Now().UTC() }
 
 func (h *Handler) exportJSON(*Empty) (any, error) {
-	data, err := export.MarshalJSON(h.E.State(), exportNow())
+	data, err := export.MarshalJSON(h.E.SyncState(), exportNow())
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (h *Handler) exportAge(r *ExportAgeRequest) (any, error) {
 	if r.Passphrase == "" {
 		return nil, &Error{Code: CodeInvalid, Message: "export.age needs a passphrase"}
 	}
-	data, err := export.SealJSON(h.E.State(), exportNow(), r.Passphrase)
+	data, err := export.SealJSON(h.E.SyncState(), exportNow(), r.Passphrase)
 	if err != nil {
 		return nil, exportSealError(err)
 	}

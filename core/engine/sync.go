@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -368,3 +369,162 @@ func (n *Engine) adopt(old *Engine) {
 		}
 	}
 }
+
+// Fresh reports whether the engine holds nothing that syncs but its
+// settings: no session, turn, fact or tombstone (a new profile).
+func (e *Engine) Fresh() bool {
+	return len(e.sessions) == 0 && len(e.turns) == 0 && len(e.facts) == 0 && len(e.tombs) == 0
+}
+
+// Restore loads st into a fresh engine (Fresh): a profile read back from a
+// file with its records' stamps, its settings and their stamps, and its
+// tombstones (st.Sync, whose Device is ignored; a zero stamp is the legacy
+// stamp, and a state without Sync restores with legacy stamps). Afterwards
+// the engine holds exactly that state, so its StateHash is the hash of the
+// engine the file was written from. The device stays this engine's own
+// (two devices must never share an id, or their stamps could collide).
+// The stamps are untrusted: the clock observes the greatest with the clamp
+// of a merge (hlc.Clock.Observe), so a far-future stamp cannot drag the
+// clock further than hlc.MaxDrift ahead (clamped reports one), and the
+// records keep their stamps verbatim as a merge keeps them. On error the
+// engine is unchanged.
+func (e *Engine) Restore(st *model.State) (clamped bool, err error) {
+	if st == nil {
+		return false, fmt.Errorf("%w: no state", ErrInvalid)
+	}
+	if !e.Fresh() {
+		return false, fmt.Errorf("%w: restore needs an empty profile", ErrInvalid)
+	}
+	e.ensureDevice()
+	c := *st
+	m := model.SyncMeta{}
+	if st.Sync != nil {
+		m = *st.Sync
+	}
+	m.Device = e.device
+	c.Sync = &m
+	if err := checkFileStamps(&c); err != nil {
+		return false, err
+	}
+	top := toSet(withLegacyStamps(&c)).MaxStamp()
+	clamped = top.Wall > max(now().UnixMilli(), 0)+hlc.MaxDriftMillis
+	if err := e.load(&c, nil); err != nil {
+		return false, err
+	}
+	return clamped, nil
+}
+
+// checkFileStamps checks the stamps of a state with sync metadata from
+// outside: every non-zero stamp valid, tombstones of known kinds with
+// valid ids and stamps, at most one per key, none for a record st holds.
+func checkFileStamps(st *model.State) error {
+	check := func(what, id string, s hlc.Stamp) error {
+		if s.IsZero() {
+			return nil
+		}
+		if err := s.Validate(); err != nil {
+			return fmt.Errorf("%w: %s %q: stamp: %w", ErrInvalid, what, id, err)
+		}
+		return nil
+	}
+	live := map[merge.Key]bool{}
+	for i := range st.Sessions {
+		if err := check("session", st.Sessions[i].ID, st.Sessions[i].Stamp); err != nil {
+			return err
+		}
+	}
+	for i := range st.Turns {
+		if err := check("turn", st.Turns[i].ID, st.Turns[i].Stamp); err != nil {
+			return err
+		}
+	}
+	for i := range st.Facts {
+		if err := check("fact", st.Facts[i].ID, st.Facts[i].Stamp); err != nil {
+			return err
+		}
+	}
+	if st.Sync == nil {
+		return nil
+	}
+	for i, s := range st.Sync.SettingStamps {
+		if err := check("setting", model.SettingFields[i], s); err != nil {
+			return err
+		}
+	}
+	if len(st.Sync.Tombstones) == 0 {
+		return nil
+	}
+	for i := range st.Sessions {
+		live[merge.Key{Kind: merge.KindSession, ID: st.Sessions[i].ID}] = true
+	}
+	for i := range st.Turns {
+		live[merge.Key{Kind: merge.KindTurn, ID: st.Turns[i].ID}] = true
+	}
+	for i := range st.Facts {
+		live[merge.Key{Kind: merge.KindFact, ID: st.Facts[i].ID}] = true
+	}
+	seen := map[merge.Key]bool{}
+	for _, t := range st.Sync.Tombstones {
+		k := merge.Key{Kind: merge.Kind(t.Kind), ID: t.ID}
+		switch {
+		case t.Kind != model.KindSession && t.Kind != model.KindTurn && t.Kind != model.KindFact:
+			return fmt.Errorf("%w: tombstone %q: unknown kind %d", ErrInvalid, t.ID, t.Kind)
+		case model.ValidateID(t.ID) != nil:
+			return fmt.Errorf("%w: tombstone: id: %w", ErrInvalid, model.ValidateID(t.ID))
+		case t.Stamp.Validate() != nil:
+			return fmt.Errorf("%w: tombstone %q: stamp: %w", ErrInvalid, t.ID, t.Stamp.Validate())
+		case seen[k]:
+			return fmt.Errorf("%w: tombstone %q given twice", ErrInvalid, t.ID)
+		case live[k]:
+			return fmt.Errorf("%w: tombstone %q: the record is also live", ErrInvalid, t.ID)
+		}
+		seen[k] = true
+	}
+	return nil
+}
+
+// withLegacyStamps returns st (which has Sync) with every zero stamp
+// replaced by the legacy stamp, in a copy when it changes anything; the
+// tombstones are sorted by key.
+func withLegacyStamps(st *model.State) *model.State {
+	c := *st
+	leg := hlc.Stamp{Device: LegacyDevice}
+	c.Sessions = slices.Clone(st.Sessions)
+	c.Turns = slices.Clone(st.Turns)
+	c.Facts = slices.Clone(st.Facts)
+	for i := range c.Sessions {
+		if c.Sessions[i].Stamp.IsZero() {
+			c.Sessions[i].Stamp = leg
+		}
+	}
+	for i := range c.Turns {
+		if c.Turns[i].Stamp.IsZero() {
+			c.Turns[i].Stamp = leg
+		}
+	}
+	for i := range c.Facts {
+		if c.Facts[i].Stamp.IsZero() {
+			c.Facts[i].Stamp = leg
+		}
+	}
+	m := model.SyncMeta{}
+	if st.Sync != nil {
+		m = *st.Sync
+	}
+	for i := range m.SettingStamps {
+		if m.SettingStamps[i].IsZero() {
+			m.SettingStamps[i] = leg
+		}
+	}
+	m.Tombstones = slices.Clone(m.Tombstones)
+	slices.SortFunc(m.Tombstones, func(a, b model.Tombstone) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID))
+	})
+	c.Sync = &m
+	return &c
+}
+
+// WithLegacyStamps is a copy of st with sync metadata (an empty one if st
+// has none) in which every zero stamp is the legacy stamp: the form Merge
+// takes for a state read from a file whose records may lack stamps.
+func WithLegacyStamps(st *model.State) *model.State { return withLegacyStamps(st) }

@@ -15,6 +15,7 @@
 //	exported_at   when the file was written (required; informational)
 //	facts         [Fact]: everything the profile learned about the user
 //	settings      Settings: the engine's settings
+//	sync          Sync (optional): the settings' stamps and the tombstones
 //	…             any member core/model's State gains in later releases
 //	              (written by the engine that has it; see "Versioning")
 //	sessions      [Session]: the conversations, each with its turns
@@ -36,6 +37,7 @@
 //	sources        ids of the turns the fact was learned from (absent if none)
 //	pinned         true when the user pinned it (absent otherwise)
 //	user_edited    true when the user edited it (absent otherwise)
+//	stamp          the fact's sync stamp (absent: legacy, see "Sync data")
 //
 // Settings is core/model.Settings: token_budget (tokens of the injected
 // block), max_memories (memories per prompt), consent (sensitive categories
@@ -47,11 +49,34 @@
 //	site    the chat site, e.g. "chatgpt" (absent if unknown; ≤128 bytes)
 //	title   the conversation's title (absent if none; ≤512 bytes)
 //	start   when it started
+//	stamp   the session's sync stamp (absent: legacy)
 //	turns   [Turn], in time order
 //
 // A Turn is core/model.Turn without its session (the session is the one it
 // is listed in; a reader accepts "session" only when it names that
-// session): id, role ("user" or "assistant"), text (≤64 KiB), time.
+// session): id, role ("user" or "assistant"), text (≤64 KiB), time, stamp
+// (absent: legacy).
+//
+// # Sync data
+//
+// A stamp is core/hlc's text encoding of the record's last write: 13
+// lowercase hex digits of Unix ms, '-', 8 of the counter, '-', the writing
+// device's id. An absent stamp is the legacy stamp (0, 0, "legacy"), older
+// than every write, so a file without stamps (written before sync, or by
+// another tool) reads as it always did; the writer leaves legacy stamps
+// out. The optional sync member is
+//
+//	settings    {token_budget, max_memories, consent}: each setting's
+//	            stamp (absent: legacy); absent when all are legacy
+//	tombstones  [{kind: "session"|"turn"|"fact", id, stamp}]: deleted
+//	            records and the stamp of the delete; at most one per
+//	            record, none for a record the file holds
+//
+// and is left out when it would be empty. The file does not carry the
+// exporting device's id (model.SyncMeta.Device): StateHash does not cover
+// it, and a profile restored from the file keeps its own, since two
+// devices with one id could issue equal stamps. With these, an export
+// restored into a fresh profile has the exporter's StateHash.
 //
 // Writers order facts by id, sessions by start then id, turns by time then
 // id; a reader accepts any order. The same state exported at the same
@@ -70,15 +95,26 @@
 //
 // Merge applies what ReadJSON returned: it cleans every text as a file from
 // outside must be (engine.ImportUntrusted: markers stripped, secrets
-// redacted), then adds the file's sessions, turns and facts whose ids the
-// profile does not hold, keeping the profile's own version of every record
-// it already has (an edited fact stays edited) and resolving slots that now
-// hold two current facts (the one valid from later is current). Into an
-// empty profile (no turns and no facts) it also takes the file's settings,
-// so exporting and importing into a fresh profile restores it exactly.
+// redacted), keeping the stamps. Into a fresh profile (engine.Fresh: no
+// records, no tombstones) the file is restored whole (engine.Restore),
+// settings and tombstones included. Into a profile with records it is
+// merged with the engine's sync semantics (engine.Merge): per record the
+// newer stamp wins, so a newer edit in the file replaces the profile's
+// version, a record the profile deleted or changed after the file's
+// version keeps that, legacy (unstamped) records only add what the profile
+// lacks, and at equal stamps the profile's version stays; slots that then
+// hold two current facts are resolved (the one valid from later is
+// current); the profile keeps its own settings. The stamps are untrusted:
+// the clock observes them with hlc's clamp (a stamp more than hlc.MaxDrift
+// ahead cannot drag it; Totals.Clamped), and a record keeps its stamp
+// verbatim as in sync, so a later local edit still wins (hlc.Clock.After).
 // Either everything is applied or, on error, nothing.
 //
 // # Versioning
+//
+// The stamp and sync members were added within version 1: they are
+// optional, change no other member's meaning, and an older Confidant
+// refuses them by name rather than misreading the file.
 //
 // version changes only when a reader of the previous version would
 // misread a file: a member changing meaning or type, or a new member that

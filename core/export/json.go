@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/confidant-dev/confidant/core/engine"
+	"github.com/confidant-dev/confidant/core/hlc"
 	"github.com/confidant-dev/confidant/core/model"
 )
 
@@ -34,6 +35,8 @@ const (
 	MaxFactText = 4096
 	// MaxSources caps the source turns of one fact.
 	MaxSources = 100_000
+	// MaxTombstones caps the tombstones of one file.
+	MaxTombstones = 2_000_000
 )
 
 // ErrInvalid is wrapped by every error of ReadJSON about the file's
@@ -48,7 +51,9 @@ type document struct {
 	Format     string    `json:"format"`
 	Version    int       `json:"version"`
 	ExportedAt time.Time `json:"exported_at"`
+	Facts      []Fact    `json:"facts"` // shadows model.State.Facts: facts with their stamps
 	model.State
+	Sync     *Sync     `json:"sync,omitempty"`     // shadows model.State.Sync
 	Sessions *struct{} `json:"sessions,omitempty"` // written apart
 	Turns    *struct{} `json:"turns,omitempty"`    // turns live in their session
 }
@@ -56,23 +61,127 @@ type document struct {
 // Session is one conversation of a JSON export, with its turns.
 type Session struct {
 	model.Session
-	Turns []Turn `json:"turns"`
+	Stamp *string `json:"stamp,omitempty"` // the record's sync stamp (hlc text); absent: legacy
+	Turns []Turn  `json:"turns"`
 }
 
 // Turn is a turn of a JSON export: model.Turn without its session, which
 // is the one it is listed in.
 type Turn struct {
 	model.Turn
-	Session string `json:"session,omitempty"` // shadows model.Turn.Session: never written
+	Session string  `json:"session,omitempty"` // shadows model.Turn.Session: never written
+	Stamp   *string `json:"stamp,omitempty"`   // the record's sync stamp; absent: legacy
+}
+
+// Fact is a fact of a JSON export: model.Fact and its sync stamp.
+type Fact struct {
+	model.Fact
+	Stamp *string `json:"stamp,omitempty"` // absent: legacy
+}
+
+// Sync is the optional "sync" member: the settings' stamps and the
+// tombstones (see the package doc).
+type Sync struct {
+	Settings   *SettingStamps `json:"settings,omitempty"`
+	Tombstones []Tombstone    `json:"tombstones,omitempty"`
+}
+
+// SettingStamps are the stamps of the settings' fields (absent: legacy).
+type SettingStamps struct {
+	TokenBudget *string `json:"token_budget,omitempty"`
+	MaxMemories *string `json:"max_memories,omitempty"`
+	Consent     *string `json:"consent,omitempty"`
+}
+
+// Tombstone is a deleted record: its kind ("session", "turn" or "fact"),
+// id and the stamp of the delete.
+type Tombstone struct {
+	Kind  string `json:"kind"`
+	ID    string `json:"id"`
+	Stamp string `json:"stamp"`
+}
+
+var kindNames = map[model.RecordKind]string{model.KindSession: "session", model.KindTurn: "turn", model.KindFact: "fact"}
+
+// stampText is the text of a stamp as a file carries it: nil for the zero
+// and the legacy stamp (an absent stamp reads as legacy).
+func stampText(s hlc.Stamp) (*string, error) {
+	if s.IsZero() || s == (hlc.Stamp{Device: engine.LegacyDevice}) {
+		return nil, nil
+	}
+	b, err := s.MarshalText()
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	t := string(b)
+	return &t, nil
+}
+
+// syncDoc is the "sync" member for m: nil when it says nothing (no
+// tombstones, every setting stamp legacy).
+func syncDoc(m *model.SyncMeta) (*Sync, error) {
+	if m == nil {
+		return nil, nil
+	}
+	var d Sync
+	var ss SettingStamps
+	var err error
+	for i, p := range []**string{&ss.TokenBudget, &ss.MaxMemories, &ss.Consent} {
+		if *p, err = stampText(m.SettingStamps[i]); err != nil {
+			return nil, err
+		}
+	}
+	if ss != (SettingStamps{}) {
+		d.Settings = &ss
+	}
+	for _, t := range m.Tombstones {
+		b, err := t.Stamp.MarshalText()
+		if err != nil {
+			return nil, fmt.Errorf("export: tombstone %q: %w", t.ID, err)
+		}
+		name, ok := kindNames[t.Kind]
+		if !ok {
+			return nil, fmt.Errorf("export: tombstone %q: kind %d", t.ID, t.Kind)
+		}
+		d.Tombstones = append(d.Tombstones, Tombstone{Kind: name, ID: t.ID, Stamp: string(b)})
+	}
+	if d.Settings == nil && d.Tombstones == nil {
+		return nil, nil
+	}
+	return &d, nil
+}
+
+// parseStamp reads the stamp at path (nil: the zero stamp, legacy).
+func parseStamp(path string, text *string) (hlc.Stamp, error) {
+	if text == nil {
+		return hlc.Stamp{}, nil
+	}
+	s, err := hlc.Parse(*text)
+	if err != nil {
+		return hlc.Stamp{}, fmt.Errorf("%w: %s: %q is not a stamp (like \"0018f0c2a5b40-00000000-device\"): %w", ErrInvalid, path, *text, err)
+	}
+	return s, nil
 }
 
 // WriteJSON writes st as a JSON export stamped at, one session at a time.
 func WriteJSON(w io.Writer, st *model.State, at time.Time) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	head := document{Format: Format, Version: Version, ExportedAt: at.UTC(), State: *st}
-	head.State.Sessions, head.State.Turns = nil, nil
-	if head.Facts == nil {
-		head.Facts = []model.Fact{}
+	head.State.Sessions, head.State.Turns, head.State.Facts = nil, nil, nil
+	head.Facts = make([]Fact, len(st.Facts))
+	var err error
+	for i := range st.Facts {
+		head.Facts[i].Fact = st.Facts[i]
+		if head.Facts[i].Stamp, err = stampText(st.Facts[i].Stamp); err != nil {
+			return err
+		}
+	}
+	if head.Sync, err = syncDoc(st.Sync); err != nil {
+		return err
+	}
+	groups, err := groupSessions(st)
+	if err != nil {
+		return err
 	}
 	b, err := encode(head, "")
 	if err != nil {
@@ -82,7 +191,7 @@ func WriteJSON(w io.Writer, st *model.State, at time.Time) error {
 	b = bytes.TrimSuffix(b, []byte("\n}\n"))
 	bw.Write(b)
 	bw.WriteString(",\n  \"sessions\": [")
-	for i, s := range groupSessions(st) {
+	for i, s := range groups {
 		if i > 0 {
 			bw.WriteByte(',')
 		}
@@ -120,14 +229,22 @@ func encode(v any, prefix string) ([]byte, error) {
 // groupSessions files st's turns under their sessions: sessions by start
 // then id, turns by time then id. A turn whose session is not listed gets a
 // session entry of its own (the engine never stores one).
-func groupSessions(st *model.State) []Session {
+func groupSessions(st *model.State) ([]Session, error) {
 	out := make([]Session, 0, len(st.Sessions))
 	at := make(map[string]int, len(st.Sessions))
 	for _, s := range st.Sessions {
 		at[s.ID] = len(out)
-		out = append(out, Session{Session: s, Turns: []Turn{}})
+		stamp, err := stampText(s.Stamp)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Session{Session: s, Stamp: stamp, Turns: []Turn{}})
 	}
 	for _, t := range st.Turns {
+		stamp, err := stampText(t.Stamp)
+		if err != nil {
+			return nil, err
+		}
 		i, ok := at[t.Session]
 		if !ok {
 			i = len(out)
@@ -135,7 +252,7 @@ func groupSessions(st *model.State) []Session {
 			out = append(out, Session{Session: model.Session{ID: t.Session}, Turns: []Turn{}})
 		}
 		t.Session = ""
-		out[i].Turns = append(out[i].Turns, Turn{Turn: t})
+		out[i].Turns = append(out[i].Turns, Turn{Turn: t, Stamp: stamp})
 	}
 	slices.SortFunc(out, func(a, b Session) int {
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
@@ -145,7 +262,7 @@ func groupSessions(st *model.State) []Session {
 			return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.ID, b.ID))
 		})
 	}
-	return out
+	return out, nil
 }
 
 // reader is ReadJSON's state: the decoder, what was seen, and the limits.
@@ -155,6 +272,7 @@ type reader struct {
 	sessions map[string]int // id → index in the file
 	turns    map[string]string
 	maxTurns int
+	sync     *Sync // the "sync" member, if any
 }
 
 // ReadJSON reads a JSON export (see the package doc) and returns the state
@@ -208,6 +326,18 @@ func (rd *reader) read() (*model.State, error) {
 		if err := rd.dec.Decode(&raw); err != nil {
 			return nil, rd.wrap(key, err)
 		}
+		if key == "sync" {
+			// Decoded apart, so that a defect names its path under sync.
+			dec := json.NewDecoder(bytes.NewReader(raw))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&rd.sync); err != nil {
+				return nil, pathError(key, err)
+			}
+			if rd.sync == nil {
+				return nil, rd.errf(key, "want an object, found null")
+			}
+			continue
+		}
 		switch key {
 		case "format":
 			var f string
@@ -259,8 +389,27 @@ func (rd *reader) read() (*model.State, error) {
 	}
 	doc.State.Sessions, doc.State.Turns = rd.st.Sessions, rd.st.Turns
 	st := doc.State
+	st.Facts = nil
+	if doc.Facts != nil {
+		st.Facts = make([]model.Fact, len(doc.Facts))
+	}
+	for i := range doc.Facts {
+		st.Facts[i] = doc.Facts[i].Fact
+		s, err := parseStamp(fmt.Sprintf("facts[%d].stamp", i), doc.Facts[i].Stamp)
+		if err != nil {
+			return nil, err
+		}
+		st.Facts[i].Stamp = s
+	}
 	if err := checkFacts(st.Facts); err != nil {
 		return nil, err
+	}
+	if rd.sync != nil {
+		m, err := rd.readSync(rd.sync, st.Facts)
+		if err != nil {
+			return nil, err
+		}
+		st.Sync = m
 	}
 	if err := engine.New().SetSettings(st.Settings); err != nil {
 		return nil, fmt.Errorf("%w: settings: %w", ErrInvalid, err)
@@ -320,12 +469,21 @@ func (rd *reader) readSession(i int) error {
 		return err
 	}
 	head.WriteByte('}')
-	var s model.Session
+	var sd struct {
+		model.Session
+		Stamp *string `json:"stamp"`
+	}
 	dec := json.NewDecoder(&head)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
+	if err := dec.Decode(&sd); err != nil {
 		return pathError(path, err)
 	}
+	s := sd.Session
+	stamp, err := parseStamp(path+".stamp", sd.Stamp)
+	if err != nil {
+		return err
+	}
+	s.Stamp = stamp
 	if err := s.Validate(); err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrInvalid, path, err)
 	}
@@ -370,9 +528,82 @@ func (rd *reader) readTurns(path string) ([]model.Turn, error) {
 			return nil, rd.wrap(fmt.Sprintf("%s[%d]", path, k), err)
 		}
 		t.Turn.Session = t.Session
+		s, err := parseStamp(fmt.Sprintf("%s[%d].stamp", path, k), t.Stamp)
+		if err != nil {
+			return nil, err
+		}
+		t.Turn.Stamp = s
 		out = append(out, t.Turn)
 	}
 	return out, rd.delim(']', path)
+}
+
+// readSync reads the "sync" member: the settings' stamps and the
+// tombstones (known kinds, valid ids and stamps, one per record, none for a
+// record the file holds), sorted by kind and id.
+func (rd *reader) readSync(d *Sync, facts []model.Fact) (*model.SyncMeta, error) {
+	m := &model.SyncMeta{}
+	if ss := d.Settings; ss != nil {
+		for i, p := range []*string{ss.TokenBudget, ss.MaxMemories, ss.Consent} {
+			s, err := parseStamp("sync.settings."+model.SettingFields[i], p)
+			if err != nil {
+				return nil, err
+			}
+			m.SettingStamps[i] = s
+		}
+	}
+	if len(d.Tombstones) > MaxTombstones {
+		return nil, fmt.Errorf("%w: sync.tombstones: %d tombstones, at most %d", ErrInvalid, len(d.Tombstones), MaxTombstones)
+	}
+	factIDs := make(map[string]bool, len(facts))
+	for i := range facts {
+		factIDs[facts[i].ID] = true
+	}
+	type key struct {
+		kind model.RecordKind
+		id   string
+	}
+	seen := make(map[key]int, len(d.Tombstones))
+	for i, t := range d.Tombstones {
+		p := fmt.Sprintf("sync.tombstones[%d]", i)
+		var kind model.RecordKind
+		for k, name := range kindNames {
+			if name == t.Kind {
+				kind = k
+			}
+		}
+		if kind == 0 {
+			return nil, fmt.Errorf("%w: %s.kind: must be \"session\", \"turn\" or \"fact\", not %q", ErrInvalid, p, t.Kind)
+		}
+		if err := model.ValidateID(t.ID); err != nil {
+			return nil, fmt.Errorf("%w: %s.id: %w", ErrInvalid, p, err)
+		}
+		stamp, err := parseStamp(p+".stamp", &t.Stamp)
+		if err != nil {
+			return nil, err
+		}
+		if j, dup := seen[key{kind, t.ID}]; dup {
+			return nil, fmt.Errorf("%w: %s: the %s %q has a tombstone already (sync.tombstones[%d])", ErrInvalid, p, t.Kind, t.ID, j)
+		}
+		seen[key{kind, t.ID}] = i
+		var live bool
+		switch kind {
+		case model.KindSession:
+			_, live = rd.sessions[t.ID] // every turn is listed in its session
+		case model.KindTurn:
+			_, live = rd.turns[t.ID]
+		case model.KindFact:
+			live = factIDs[t.ID]
+		}
+		if live {
+			return nil, fmt.Errorf("%w: %s: the %s %q is deleted but the file also holds it", ErrInvalid, p, t.Kind, t.ID)
+		}
+		m.Tombstones = append(m.Tombstones, model.Tombstone{Kind: kind, ID: t.ID, Stamp: stamp})
+	}
+	slices.SortFunc(m.Tombstones, func(a, b model.Tombstone) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID))
+	})
+	return m, nil
 }
 
 // checkFacts validates the facts of a file.

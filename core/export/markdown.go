@@ -17,7 +17,10 @@ import (
 // package doc). It is not an archive: nothing imports it.
 func WriteMarkdown(w io.Writer, st *model.State, at time.Time) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	sessions := groupSessions(st)
+	sessions, err := groupSessions(st)
+	if err != nil {
+		return err
+	}
 	current, superseded := 0, 0
 	for i := range st.Facts {
 		if st.Facts[i].Current() {

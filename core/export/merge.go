@@ -1,31 +1,49 @@
 package export
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/confidant-dev/confidant/core/engine"
+	"github.com/confidant-dev/confidant/core/hlc"
 	"github.com/confidant-dev/confidant/core/model"
 	"github.com/confidant-dev/confidant/core/snapshot"
 )
 
-// Totals count what Merge added.
+// Totals count what Merge did.
 type Totals struct {
-	Sessions   int  `json:"sessions"`   // sessions added
-	Turns      int  `json:"turns"`      // turns added
-	Facts      int  `json:"facts"`      // facts added
-	Duplicates int  `json:"duplicates"` // records the profile held already (kept as they were)
-	Settings   bool `json:"settings"`   // the file's settings were taken (the profile was empty)
+	Sessions   int  `json:"sessions"`          // sessions added
+	Turns      int  `json:"turns"`             // turns added
+	Facts      int  `json:"facts"`             // facts added
+	Updated    int  `json:"updated"`           // records replaced by the file's newer version
+	Deleted    int  `json:"deleted"`           // records the file's newer tombstones (or a merge's fixes) removed
+	Duplicates int  `json:"duplicates"`        // records the profile held already, or held newer (kept as they were)
+	Settings   bool `json:"settings"`          // the file's settings were taken (the profile was empty)
+	Clamped    bool `json:"clamped,omitempty"` // the file carried a stamp far in the future (the clock was clamped)
 }
 
 // Clean passes st through the engine's cleaning of outside data
 // (engine.ImportUntrusted: markers stripped from every text, secrets
 // redacted), removes the engine's context markers from session titles and
-// sites too, and returns the cleaned state.
+// sites too, and returns the cleaned state, with st's stamps and sync
+// metadata (Device cleared: a file names no device).
 func Clean(st *model.State) (*model.State, error) {
-	data, err := snapshot.Marshal(st)
+	plain := *st
+	plain.Sync = nil
+	plain.Sessions = slices.Clone(st.Sessions)
+	plain.Turns = slices.Clone(st.Turns)
+	plain.Facts = slices.Clone(st.Facts)
+	for i := range plain.Sessions {
+		plain.Sessions[i].Stamp = hlc.Stamp{}
+	}
+	for i := range plain.Turns {
+		plain.Turns[i].Stamp = hlc.Stamp{}
+	}
+	for i := range plain.Facts {
+		plain.Facts[i].Stamp = hlc.Stamp{}
+	}
+	data, err := snapshot.Marshal(&plain)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
@@ -39,105 +57,143 @@ func Clean(st *model.State) (*model.State, error) {
 		s := &out.Sessions[i]
 		s.Title, s.Site = unmark.Replace(s.Title), unmark.Replace(s.Site)
 	}
+	// The stamps go back on the cleaned records (a session the file did
+	// not list, made for its turns, has none: legacy).
+	sessions := make(map[string]hlc.Stamp, len(st.Sessions))
+	for i := range st.Sessions {
+		sessions[st.Sessions[i].ID] = st.Sessions[i].Stamp
+	}
+	for i := range out.Sessions {
+		out.Sessions[i].Stamp = sessions[out.Sessions[i].ID]
+	}
+	turns := make(map[string]hlc.Stamp, len(st.Turns))
+	for i := range st.Turns {
+		turns[st.Turns[i].ID] = st.Turns[i].Stamp
+	}
+	for i := range out.Turns {
+		out.Turns[i].Stamp = turns[out.Turns[i].ID]
+	}
+	facts := make(map[string]hlc.Stamp, len(st.Facts))
+	for i := range st.Facts {
+		facts[st.Facts[i].ID] = st.Facts[i].Stamp
+	}
+	for i := range out.Facts {
+		out.Facts[i].Stamp = facts[out.Facts[i].ID]
+	}
+	if st.Sync != nil {
+		m := *st.Sync
+		m.Device = ""
+		m.Tombstones = slices.Clone(m.Tombstones)
+		out.Sync = &m
+	}
 	return out, nil
 }
 
-// Merge cleans st (Clean) and adds it to e: records whose ids e does not
-// hold are added, the ones it holds are kept as they are. A slot that then
-// holds more than one current fact is resolved as the engine does (the
-// fact valid from later is current). Into an empty engine (no turns, no
-// facts, no sessions) st is loaded whole, settings included. On error e is unchanged.
+// Merge cleans st (Clean) and applies it to e with the engine's sync
+// semantics (see "Reading a JSON export" in the package doc):
+//
+//   - into a fresh profile (engine.Fresh: no records, no tombstones) st is
+//     restored whole (engine.Restore): records, stamps, tombstones and
+//     settings, so the profile's state hash is the exporter's;
+//   - otherwise st is merged (engine.Merge): per record the newer stamp
+//     wins, so a newer edit in the file replaces the profile's version, a
+//     record the profile deleted after the file's version stays deleted,
+//     and a record without a stamp (legacy: older than every write) only
+//     adds what the profile lacks. At equal stamps the profile's version
+//     is kept, and the profile keeps its own settings.
+//
+// Either everything is applied or, on error, nothing.
 func Merge(e *engine.Engine, st *model.State) (Totals, error) {
 	in, err := Clean(st)
 	if err != nil {
 		return Totals{}, err
 	}
-	cur := e.State()
-	if len(cur.Sessions) == 0 && len(cur.Turns) == 0 && len(cur.Facts) == 0 {
-		if err := e.Load(in); err != nil {
+	if e.Fresh() {
+		clamped, err := e.Restore(in)
+		if err != nil {
 			return Totals{}, err
 		}
-		return Totals{Sessions: len(in.Sessions), Turns: len(in.Turns), Facts: len(in.Facts), Settings: true}, nil
+		return Totals{Sessions: len(in.Sessions), Turns: len(in.Turns), Facts: len(in.Facts), Settings: true, Clamped: clamped}, nil
 	}
-	merged, tot := union(cur, in)
-	if err := e.Load(merged); err != nil {
+	before := e.SyncState()
+	in = engine.WithLegacyStamps(in)
+	in.Settings, in.Sync.SettingStamps = before.Settings, before.Sync.SettingStamps
+	held := versions(before)
+	var tot Totals
+	// What the profile holds at the same stamp (or has deleted at it) is
+	// dropped from the file: the profile's version stays, whatever the
+	// payload tie-break of a merge would pick.
+	in.Sessions = slices.DeleteFunc(in.Sessions, func(s model.Session) bool {
+		return held[key{model.KindSession, s.ID}].stamp == s.Stamp
+	})
+	in.Turns = slices.DeleteFunc(in.Turns, func(t model.Turn) bool {
+		return held[key{model.KindTurn, t.ID}].stamp == t.Stamp
+	})
+	in.Facts = slices.DeleteFunc(in.Facts, func(f model.Fact) bool {
+		return held[key{model.KindFact, f.ID}].stamp == f.Stamp
+	})
+	fileLive := len(st.Sessions) + len(st.Turns) + len(st.Facts)
+	res, err := e.Merge(in, engine.MergeOptions{})
+	if err != nil {
 		return Totals{}, err
 	}
+	tot.Clamped = res.Clamped
+	after := versions(e.SyncState())
+	for k, s := range after {
+		if s.deleted {
+			continue
+		}
+		b, ok := held[k]
+		switch {
+		case !ok || b.deleted:
+			switch k.kind {
+			case model.KindSession:
+				tot.Sessions++
+			case model.KindTurn:
+				tot.Turns++
+			case model.KindFact:
+				tot.Facts++
+			}
+		case b.stamp != s.stamp:
+			tot.Updated++
+		}
+	}
+	for k, b := range held {
+		if a, ok := after[k]; !b.deleted && k.kind != model.KindSetting && (!ok || a.deleted) {
+			tot.Deleted++
+		}
+	}
+	tot.Duplicates = max(fileLive-tot.Sessions-tot.Turns-tot.Facts-tot.Updated, 0)
 	return tot, nil
 }
 
-// union adds in's records to cur (which it changes and returns) by id.
-func union(cur, in *model.State) (*model.State, Totals) {
-	var tot Totals
-	sessions := ids(cur.Sessions, func(s model.Session) string { return s.ID })
-	for _, s := range in.Sessions {
-		if sessions[s.ID] {
-			tot.Duplicates++
-			continue
-		}
-		cur.Sessions = append(cur.Sessions, s)
-		tot.Sessions++
-	}
-	turns := ids(cur.Turns, func(t model.Turn) string { return t.ID })
-	for _, t := range in.Turns {
-		if turns[t.ID] {
-			tot.Duplicates++
-			continue
-		}
-		cur.Turns = append(cur.Turns, t)
-		tot.Turns++
-	}
-	facts := ids(cur.Facts, func(f model.Fact) string { return f.ID })
-	slots := map[string]bool{} // slots that had facts and got new ones
-	had := map[string]bool{}
-	for _, f := range cur.Facts {
-		had[f.Slot] = true
-	}
-	for _, f := range in.Facts {
-		if facts[f.ID] {
-			tot.Duplicates++
-			continue
-		}
-		cur.Facts = append(cur.Facts, f)
-		tot.Facts++
-		if had[f.Slot] {
-			slots[f.Slot] = true
-		}
-	}
-	for slot := range slots {
-		resolveSlot(cur.Facts, slot)
-	}
-	slices.SortFunc(cur.Sessions, func(a, b model.Session) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(cur.Turns, func(a, b model.Turn) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(cur.Facts, func(a, b model.Fact) int { return cmp.Compare(a.ID, b.ID) })
-	return cur, tot
+type key struct {
+	kind model.RecordKind
+	id   string
 }
 
-func ids[T any](xs []T, id func(T) string) map[string]bool {
-	m := make(map[string]bool, len(xs))
-	for _, x := range xs {
-		m[id(x)] = true
+type version struct {
+	stamp   hlc.Stamp
+	deleted bool
+}
+
+// versions maps the records and tombstones of a state with sync metadata
+// to their versions.
+func versions(st *model.State) map[key]version {
+	m := make(map[key]version, len(st.Sessions)+len(st.Turns)+len(st.Facts))
+	for _, s := range st.Sessions {
+		m[key{model.KindSession, s.ID}] = version{stamp: s.Stamp}
+	}
+	for _, t := range st.Turns {
+		m[key{model.KindTurn, t.ID}] = version{stamp: t.Stamp}
+	}
+	for _, f := range st.Facts {
+		m[key{model.KindFact, f.ID}] = version{stamp: f.Stamp}
+	}
+	if st.Sync != nil {
+		for _, t := range st.Sync.Tombstones {
+			m[key{t.Kind, t.ID}] = version{stamp: t.Stamp, deleted: true}
+		}
 	}
 	return m
-}
-
-// resolveSlot orders the facts on slot by when they became true (then by
-// id): the newest is current and each older one is superseded by the next,
-// as the engine files facts it learns.
-func resolveSlot(facts []model.Fact, slot string) {
-	var on []*model.Fact
-	for i := range facts {
-		if facts[i].Slot == slot {
-			on = append(on, &facts[i])
-		}
-	}
-	slices.SortFunc(on, func(a, b *model.Fact) int {
-		return cmp.Or(a.ValidFrom.Compare(b.ValidFrom), cmp.Compare(a.ID, b.ID))
-	})
-	for i, f := range on {
-		f.SupersededBy = ""
-		if i+1 < len(on) {
-			f.SupersededBy = on[i+1].ID
-		}
-	}
 }
