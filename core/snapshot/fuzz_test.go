@@ -2,16 +2,19 @@ package snapshot
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/confidant-dev/confidant/core/hlc"
 	"github.com/confidant-dev/confidant/core/model"
 )
 
@@ -53,6 +56,24 @@ func FuzzDecode(f *testing.F) {
 		require.NoError(f, err)
 		f.Add(b)
 		b, err = MarshalTermsWith(s, randTerms(r, s), Options{Codec: CodecS2})
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	// Versions 3 and 4: the sync section (stamps, device, setting stamps,
+	// tombstones), in both codecs.
+	for _, s := range syncSeeds() {
+		b, err := Marshal(s)
+		require.NoError(f, err)
+		require.Equal(f, byte(version3), b[4])
+		f.Add(b)
+		b, err = MarshalTerms(s, analyzeState(s, 1))
+		require.NoError(f, err)
+		require.Equal(f, byte(version4), b[4])
+		f.Add(b)
+		b, err = MarshalTermsWith(s, analyzeState(s, 1), Options{Codec: CodecS2})
+		require.NoError(f, err)
+		f.Add(b)
+		b, err = MarshalTermsWith(s, nil, Options{Codec: CodecS2})
 		require.NoError(f, err)
 		f.Add(b)
 	}
@@ -100,8 +121,20 @@ func FuzzBody(f *testing.F) {
 			f.Add(withTerms)
 		}
 	}
+	for _, s := range syncSeeds() {
+		body, err := appendBody(nil, s)
+		require.NoError(f, err)
+		v3, err := appendSync(bytes.Clone(body), s)
+		require.NoError(f, err)
+		f.Add(v3)
+		v4, err := appendTerms(bytes.Clone(body), s, analyzeState(s, 1))
+		require.NoError(f, err)
+		v4, err = appendSync(v4, s)
+		require.NoError(f, err)
+		f.Add(v4)
+	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, version := range []byte{version1, version2} {
+		for _, version := range []byte{version1, version2, version3, version4} {
 			st, terms, err := decodeVersion(string(body), version)
 			if err != nil {
 				requireOneSentinel(t, err)
@@ -111,12 +144,19 @@ func FuzzBody(f *testing.F) {
 			}
 			again, err := appendBody(nil, st)
 			require.NoError(t, err)
-			if version == version2 {
+			if version == version2 || version == version4 {
 				require.NotNil(t, terms)
 				again, err = appendTerms(again, st, terms)
 				require.NoError(t, err)
 			} else {
 				require.Nil(t, terms)
+			}
+			if version >= version3 {
+				require.NotNil(t, st.Sync)
+				again, err = appendSync(again, st)
+				require.NoError(t, err)
+			} else {
+				require.Nil(t, st.Sync)
 			}
 			require.Equal(t, body, again)
 		}
@@ -264,4 +304,53 @@ func stateFromBytes(data []byte) (*model.State, []byte) {
 		s.Facts = append(s.Facts, fact)
 	}
 	return s, data
+}
+
+// syncSeeds are states with sync metadata for the fuzz seeds: the fixed
+// one of the sync tests and random states with random stamps (several
+// devices, far-future and legacy stamps) and tombstones.
+func syncSeeds() []*model.State {
+	out := []*model.State{syncState()}
+	for seed := range uint64(3) {
+		r := rand.New(rand.NewPCG(seed, 11))
+		out = append(out, withRandSync(r, randState(r, 4)))
+	}
+	return out
+}
+
+// withRandSync gives s random stamps and tombstones.
+func withRandSync(r *rand.Rand, s *model.State) *model.State {
+	devices := []string{"legacy", "devA", "b-2.x_Y", "abcdefghijklmnopqrstuvwxyz234567"}
+	stamp := func() hlc.Stamp {
+		w := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli() + r.Int64N(1<<36)
+		switch r.IntN(6) {
+		case 0:
+			return hlc.Stamp{Device: "legacy"}
+		case 1:
+			w = hlc.MaxWall - r.Int64N(1000)
+		}
+		return hlc.Stamp{Wall: w, Counter: uint32(r.IntN(3)) << (r.IntN(4) * 8), Device: devices[r.IntN(len(devices))]}
+	}
+	for i := range s.Sessions {
+		s.Sessions[i].Stamp = stamp()
+	}
+	for i := range s.Turns {
+		s.Turns[i].Stamp = stamp()
+	}
+	for i := range s.Facts {
+		s.Facts[i].Stamp = stamp()
+	}
+	m := &model.SyncMeta{Device: devices[1+r.IntN(len(devices)-1)]}
+	for i := range m.SettingStamps {
+		m.SettingStamps[i] = stamp()
+	}
+	for k, id := range uniqueIDs(r, r.IntN(5)) {
+		kind := []model.RecordKind{model.KindSession, model.KindTurn, model.KindFact}[k%3]
+		m.Tombstones = append(m.Tombstones, model.Tombstone{Kind: kind, ID: "gone-" + id, Stamp: stamp()})
+	}
+	slices.SortFunc(m.Tombstones, func(a, b model.Tombstone) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID))
+	})
+	s.Sync = m
+	return s
 }
