@@ -4,6 +4,7 @@
 import { loadEngine, EngineError } from './engine.js';
 import { openDB, Store } from './store.js';
 import { Prefs, PREF_OPS } from './prefs.js';
+import { Sync } from './sync.js';
 
 /** The store's own privileged ops (not the engine's): see store.js. */
 const STORE_OPS = new Set(['store.quarantine.get', 'store.quarantine.clear']);
@@ -52,6 +53,7 @@ export class Service {
     this.ready = start(runtime);
     this.ready.catch((e) => console.error('confidant: start failed', e));
     this.prefs = Prefs.open();                // the switches; independent of the engine
+    this.sync = new Sync(new URL(runtime.getURL('')).origin);   // sync.* ops (sync.js)
     this.prefs.catch((e) => console.error('confidant: prefs failed to open', e));
   }
 
@@ -86,6 +88,14 @@ export class Service {
       return { instance: this.instance, ...(await store.status()), engine: store.engine.call({ op: 'stats' }) };
     }
     if (STORE_OPS.has(request.op)) return this.#storeOp(store, request);
+    if (request.op.startsWith('sync.')) {
+      try {
+        return await this.sync.handle(store, request);
+      } catch (e) {
+        if (e instanceof EngineError || store.engine.broken) this.#rebuild(ready);
+        return { error: { code: 'internal', message: `not done: ${e?.message ?? e}` } };
+      }
+    }
     let reply;
     try {
       reply = await store.apply(request);

@@ -7,6 +7,12 @@
 //             "quarantine" (then "quarantine:<ms>") → {bytes, log, at, error}:
 //             the snapshot (or null) and a copy of every log record as they
 //             were when a restore failed (snapshot import or any replay).
+//             "sync" → {state: base64, server, hash, at}: the engine's sync
+//             state (sync.save: vault key, seen versions, base; see
+//             sync.js), the server's URL and the state hash at the last
+//             completed sync; loaded with sync.load by restore. In the same
+//             object store as "latest" so that both change in ONE
+//             transaction (Store.saveSync) — no schema change, no version bump.
 //   log       autoincrement keys → {json: string, at: ms}: every mutating
 //             request applied since "latest", in the order it was applied.
 //
@@ -35,6 +41,14 @@
 // is open never saves any of them. While degraded, imports are refused (their
 // snapshot would persist the partial state); a check import (check: true)
 // applies nothing and saves nothing.
+//
+// Sync (sync.js): a merge, a seal or a commit, and a setup or join, cannot be
+// replayed from the log: like an applied import, Store.saveSync exports a
+// snapshot and the sync state and, in ONE transaction, puts both and clears
+// the log before the op is acknowledged; if that fails the engine is marked
+// broken and rebuilt from the database (the sync is reported as not done).
+// sync.leave deletes the "sync" record first, then the engine forgets the
+// key. A sync state that does not load is reported and kept (not deleted).
 //
 // Resolving it (privileged ops, from the manager's Health section):
 //   store.quarantine.get    → {records: [{key, at, kind, error, snapshot:
@@ -67,6 +81,15 @@ export const MAX_LOG_BYTES = 256 << 10;
 /** Ops that change the engine's state: logged before they are acknowledged. */
 export const MUTATING = new Set(['ingest', 'facts.edit', 'facts.pin', 'facts.delete', 'forget', 'settings.set', 'snapshot.import']);
 
+/**
+ * Imports of a whole Confidant export (import.json, import.age: merges) are
+ * not logged — the request carries the whole file (up to ~47 MiB), and
+ * import.age its passphrase, which is never stored. Like import.end, an
+ * applied one is saved as a snapshot (the log cleared, in ONE transaction)
+ * before it is acknowledged, and it is refused while degraded.
+ */
+const WHOLE_IMPORTS = new Set(['import.json', 'import.age']);
+
 const done = (tx) => new Promise((resolve, reject) => {
   tx.oncomplete = () => resolve();
   tx.onabort = tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
@@ -76,14 +99,14 @@ const result = (req) => new Promise((resolve, reject) => {
   req.onerror = () => reject(req.error);
 });
 
-function fromBase64(b64) {
+export function fromBase64(b64) {
   const s = atob(b64);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
 
-function toBase64(bytes) {
+export function toBase64(bytes) {
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
@@ -117,6 +140,7 @@ export class Store {
     this.degraded = null;      // {reason, at}: compaction is off (see above)
     this.checks = new Set();   // open check imports (parse only)
     this.imports = 0;          // imports applied and saved
+    this.syncMeta = null;      // {server, hash, at} of the "sync" record
   }
 
   /**
@@ -130,10 +154,11 @@ export class Store {
   async restore() {
     let t = performance.now();
     const tx = this.db.transaction(['snapshot', 'log'], 'readonly');
-    const [latest, quarantine, log] = await Promise.all([
+    const [latest, quarantine, log, sync] = await Promise.all([
       result(tx.objectStore('snapshot').get('latest')),
       result(tx.objectStore('snapshot').get('quarantine')),
       result(tx.objectStore('log').getAll()),
+      result(tx.objectStore('snapshot').get('sync')),
     ]);
     this.timings.read_ms = performance.now() - t;
     if (quarantine) {
@@ -173,6 +198,11 @@ export class Store {
     if (failed && !this.degraded) await this.#quarantine(latest, failed, false, 'replay');
     this.timings.replay_ms = performance.now() - t;
     this.timings.replayed = log.length;
+    if (sync) {
+      const reply = this.engine.call({ op: 'sync.load', data: sync.state });
+      if (reply.error) this.#fail('sync', `the stored sync state did not load (${reply.error.code}: ${reply.error.message}); it is kept, sync is off`);
+      else this.syncMeta = { server: sync.server, hash: sync.hash ?? null, at: sync.at };
+    }
   }
 
   // #quarantine keeps what a failed restore read: the snapshot (moved out of
@@ -213,7 +243,7 @@ export class Store {
    * is apply order even when requests interleave.
    */
   async apply(request) {
-    if (request.op === 'import.begin' && this.degraded && !request.check) {
+    if (this.degraded && ((request.op === 'import.begin' && !request.check) || WHOLE_IMPORTS.has(request.op))) {
       return { error: { code: 'invalid', message: 'imports are off while some stored data could not be loaded: resolve it in the Health section first' } };
     }
     const reply = request.op === 'import.feed' ? this.#feed(request) : this.engine.call(request);
@@ -260,8 +290,9 @@ export class Store {
       if (reply.error) this.checks.delete(request.import);   // the engine dropped it
       return reply;
     }
-    if (request.op !== 'import.end' && request.op !== 'import.cancel') return reply;
-    const check = this.checks.delete(request.import);
+    const whole = WHOLE_IMPORTS.has(request.op);
+    if (!whole && request.op !== 'import.end' && request.op !== 'import.cancel') return reply;
+    const check = !whole && this.checks.delete(request.import);
     if (request.op === 'import.cancel' || reply.error || check) return reply;
     try {
       const bytes = this.engine.exportSnapshot();
@@ -279,6 +310,44 @@ export class Store {
       throw broken;
     }
     return reply;
+  }
+
+  /**
+   * saveSync saves the engine's state and its sync state in ONE transaction
+   * that also clears the log (see the top of this file); meta is {server,
+   * hash}. If it fails the engine is marked broken (memory holds what the
+   * database does not) and an EngineError is thrown.
+   */
+  async saveSync(meta) {
+    try {
+      const { data } = this.engine.call({ op: 'sync.save' });
+      if (typeof data !== 'string') throw new Error('the engine has no sync state to save');
+      const bytes = this.engine.exportSnapshot();
+      const at = Date.now();
+      const record = { state: data, server: meta.server, hash: meta.hash ?? null, at };
+      const tx = this.db.transaction(['snapshot', 'log'], 'readwrite', STRICT);
+      tx.objectStore('snapshot').put({ bytes: bytes.buffer, at }, 'latest');
+      tx.objectStore('snapshot').put(record, 'sync');
+      tx.objectStore('log').clear();
+      const entries = this.entries, size = this.bytes;
+      this.entries = 0;
+      this.bytes = 0;
+      await done(tx).catch((e) => { this.entries += entries; this.bytes += size; throw e; });
+      this.syncMeta = { server: record.server, hash: record.hash, at };
+    } catch (e) {
+      const broken = e instanceof EngineError ? e : new EngineError(`the sync could not be saved, so it was not applied (the engine is rebuilt from storage): ${e?.message ?? e}`);
+      this.engine.broken ??= broken;
+      this.#fail('sync', broken.message);
+      throw broken;
+    }
+  }
+
+  /** dropSync deletes the stored sync state (sync.leave). */
+  async dropSync() {
+    const tx = this.db.transaction('snapshot', 'readwrite', STRICT);
+    tx.objectStore('snapshot').delete('sync');
+    await done(tx);
+    this.syncMeta = null;
   }
 
   /** needsCompaction reports whether the log is over its limits (never while degraded). */

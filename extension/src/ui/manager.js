@@ -8,8 +8,9 @@ import * as conversations from './conversations.js';
 import * as settings from './settings.js';
 import * as data from './data.js';
 import * as health from './health.js';
+import * as sync from './sync.js';
 
-const SECTIONS = { search, facts, conversations, settings, data, health };
+const SECTIONS = { search, facts, conversations, settings, data, sync, health };
 const tabs = [...document.querySelectorAll('[role=tab]')];
 
 /** open shows one section (and loads its data); focus moves to its tab when asked. */
