@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,7 +115,7 @@ const facts = async (page) => (await op(page, { op: 'facts.list' })).facts;
 const fact = async (page, re) => (await facts(page)).find((f) => re.test(`${f.slot} ${f.value} ${f.text}`));
 const recall = async (page, text) => (await op(page, { op: 'recall', text })).hits.map((h) => h.id);
 
-test('two profiles sync through the Worker: turn on, recovery code once, join, edits both ways converge, state survives a stopped worker', async () => {
+test('two profiles sync through the Worker: turn on, recovery code once, join, edits both ways converge, state survives a stopped worker, a tampered head is refused', async () => {
   const A = pages.a, B = pages.b;
   // Profile A: memories and a fact.
   await op(A, { op: 'ingest', turns: [turn('pets', 'dog', 'I have a dog named Biscuit, he is a beagle.', T),
@@ -220,6 +220,29 @@ test('two profiles sync through the Worker: turn on, recovery code once, join, e
   assert.match(st.text, /^Synced \(version 3\)/);
   assert.equal(await hash(B), await hash(A), 'converged after the restart');
   assert.equal((await recall(B, 'what do I grow on my balcony?'))[0], 'tomatoes');
+
+  // A tampered head (every sealed blob the simulated R2 holds, an age file,
+  // gets its last byte flipped on disk): refused by name, nothing changes.
+  let tampered = 0;
+  for (const entry of await readdir(persist, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath ?? entry.path, entry.name);
+    const bytes = await readFile(path);
+    if (bytes.subarray(0, 21).toString('latin1') !== 'age-encryption.org/v1') continue;
+    bytes[bytes.length - 1] ^= 1;
+    await writeFile(path, bytes);
+    tampered++;
+  }
+  assert.ok(tampered >= 1, 'sealed blobs found in the simulated R2');
+  const hashB = await hash(B);
+  await op(B, { op: 'ingest', turns: [turn('work', 'lamp', 'My desk lamp is green.', T)] });
+  const hashB2 = await hash(B);
+  assert.notEqual(hashB2, hashB);
+  st = await syncNow(B);
+  assert.equal(st.error, true);
+  assert.match(st.text, /^Sync failed: The data from the server failed its integrity check \(tampered with or corrupted\): refused\. Local data is unchanged\.$/);
+  assert.equal(await hash(B), hashB2, 'B unchanged');
+  assert.equal((await op(B, { op: 'sync.status' })).version, 3, 'B\'s base did not move');
 
   // The engine's own steps are not open to pages.
   assert.equal((await op(A, { op: 'sync.open', blob: '', version: 1 })).error?.code, 'forbidden');
