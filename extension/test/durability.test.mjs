@@ -300,3 +300,47 @@ test('what the user deletes is gone from disk at once: a turn, a fact, everythin
   assert.equal(status.engine.turns, 0);
   assert.equal(status.log, 0);
 });
+
+test('a log record that breaks the engine is quarantined and skipped: the next engine restores the rest instead of breaking on it forever', async (t) => {
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await openManager(browser);
+  // The real Store over a real IndexedDB database of its own, with an engine
+  // stand-in that traps (throws EngineError) on one record, as a module trap would.
+  const outcome = await page.evaluate(async () => {
+    const { openDB, Store } = await import('../background/store.js');
+    const { EngineError } = await import('../background/engine.js');
+    const db = await openDB('confidant-test-trap');
+    const tx = db.transaction('log', 'readwrite');
+    for (const text of ['one', 'TRAP', 'three']) tx.objectStore('log').add({ json: JSON.stringify({ op: 'ingest', text }), at: 1 });
+    await new Promise((r) => { tx.oncomplete = r; });
+    const engine = () => {
+      const applied = [];
+      return {
+        applied,
+        importSnapshot: () => ({}),
+        call: () => ({}),
+        callJSON(json) {
+          const { text } = JSON.parse(json);
+          if (text === 'TRAP') throw new EngineError('unreachable executed');
+          applied.push(text);
+          return { added: 1 };
+        },
+      };
+    };
+    const first = new Store(db, engine());
+    let threw = null;
+    try { await first.restore(); } catch (e) { threw = e instanceof EngineError ? e.message : String(e); }
+    const second = new Store(db, engine());
+    await second.restore();                       // a fresh engine, as service.start() makes
+    const third = new Store(db, engine());
+    await third.restore();                        // and every later start
+    const status = await second.status();
+    return { threw, applied: second.engine.applied, again: third.engine.applied, degraded: !!status.degraded, quarantined: status.quarantine?.log };
+  });
+  assert.equal(outcome.threw, 'unreachable executed', 'the first restore reports the broken engine');
+  assert.deepEqual(outcome.applied, ['one', 'three'], 'the next engine restores everything but the record that broke the first');
+  assert.deepEqual(outcome.again, ['one', 'three'], 'and so does every later start');
+  assert.equal(outcome.degraded, true, 'degraded: the state may be partial, nothing is compacted away');
+  assert.equal(outcome.quarantined, 3, 'the quarantine holds a copy of the whole log, the bad record included');
+});

@@ -154,12 +154,15 @@ export class Store {
   async restore() {
     let t = performance.now();
     const tx = this.db.transaction(['snapshot', 'log'], 'readonly');
-    const [latest, quarantine, log, sync] = await Promise.all([
+    const [latest, quarantine, log, keys, skip, sync] = await Promise.all([
       result(tx.objectStore('snapshot').get('latest')),
       result(tx.objectStore('snapshot').get('quarantine')),
       result(tx.objectStore('log').getAll()),
+      result(tx.objectStore('log').getAllKeys()),
+      result(tx.objectStore('snapshot').get('skip')),
       result(tx.objectStore('snapshot').get('sync')),
     ]);
+    const skipped = new Set(skip?.keys ?? []);
     this.timings.read_ms = performance.now() - t;
     if (quarantine) {
       this.quarantined = describe(quarantine);
@@ -179,12 +182,17 @@ export class Store {
     this.timings.import_ms = performance.now() - t;
     t = performance.now();
     let failed = null;
-    for (const rec of log) {
+    for (const [i, rec] of log.entries()) {
+      if (skipped.has(keys[i])) continue;        // it broke the engine before; its copy is in the quarantine
       let reply;
       try {
         reply = this.engine.callJSON(rec.json);
       } catch (e) {
+        // The engine broke on this record: it is quarantined (if nothing is
+        // yet) and marked to be skipped, so the fresh engine the caller starts
+        // restores the rest instead of breaking on it again, forever.
         if (!this.degraded) await this.#quarantine(latest, { code: 'internal', message: String(e?.message ?? e) }, false, 'replay');
+        await this.#skip(keys[i]);
         throw e;
       }
       if (reply.error) {
@@ -227,6 +235,17 @@ export class Store {
       if (move && latest) os.delete('latest');
       if (!older) this.quarantined = describe(record);
     };
+    await done(tx);
+  }
+
+  // #skip marks a log record that broke the engine: restore() passes over it
+  // from now on (its copy is in the quarantine). The mark goes when the log is
+  // cleared (compaction, resolving degraded mode, a saved import or sync).
+  async #skip(key) {
+    const tx = this.db.transaction('snapshot', 'readwrite', STRICT);
+    const os = tx.objectStore('snapshot');
+    const req = os.get('skip');
+    req.onsuccess = () => os.put({ keys: [...(req.result?.keys ?? []), key] }, 'skip');
     await done(tx);
   }
 
@@ -299,6 +318,7 @@ export class Store {
       const tx = this.db.transaction(['snapshot', 'log'], 'readwrite', STRICT);
       tx.objectStore('snapshot').put({ bytes: bytes.buffer, at: Date.now() }, 'latest');
       tx.objectStore('log').clear();
+      tx.objectStore('snapshot').delete('skip');   // its keys named cleared records
       this.entries = 0;
       this.bytes = 0;
       await done(tx);
@@ -329,6 +349,7 @@ export class Store {
       tx.objectStore('snapshot').put({ bytes: bytes.buffer, at }, 'latest');
       tx.objectStore('snapshot').put(record, 'sync');
       tx.objectStore('log').clear();
+      tx.objectStore('snapshot').delete('skip');   // its keys named cleared records
       const entries = this.entries, size = this.bytes;
       this.entries = 0;
       this.bytes = 0;
@@ -365,6 +386,7 @@ export class Store {
     const tx = this.db.transaction(['snapshot', 'log'], 'readwrite', STRICT);
     tx.objectStore('snapshot').put({ bytes: bytes.buffer, at: Date.now() }, 'latest');
     tx.objectStore('log').clear();
+    tx.objectStore('snapshot').delete('skip');   // its keys named cleared records
     const entries = this.entries, size = this.bytes;
     this.entries = 0;
     this.bytes = 0;
