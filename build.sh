@@ -3,8 +3,10 @@
 #   dist/confidant.wasm   the engine as a WASI reactor (shipped in the extension, loaded by the CLI and tests)
 #   dist/confidant        the command-line tool (embeds nothing; finds the .wasm beside itself or via --wasm)
 #   dist/extension/       the browser extension, load-unpacked (build-extension.sh)
+# and, with `./build.sh worker` (or `all`), the sync Worker into worker/build/
+# (worker/build.sh: GOOS=js, checked against Cloudflare's 3 MiB compressed limit).
 set -euo pipefail
-target=${1:-all}   # all | wasm | cli | extension
+target=${1:-all}   # all | wasm | cli | extension | worker
 cd "$(dirname "$0")"
 mkdir -p dist
 if [ "$target" = all ] || [ "$target" = wasm ]; then
@@ -15,4 +17,7 @@ if [ "$target" = all ] || [ "$target" = cli ]; then
 fi
 if [ "$target" = all ] || [ "$target" = extension ]; then
   ./build-extension.sh >&2
+fi
+if [ "$target" = all ] || [ "$target" = worker ]; then
+  worker/build.sh
 fi
