@@ -44,19 +44,7 @@ func sealPassphrase(passphrase string, data []byte, logN int) ([]byte, error) {
 		return nil, fmt.Errorf("seal: age: %w", err)
 	}
 	r.SetWorkFactor(logN)
-	var out bytes.Buffer
-	out.Grow(len(data) + len(data)/ChunkSize*16 + 256)
-	w, err := age.Encrypt(&out, r)
-	if err != nil {
-		return nil, fmt.Errorf("seal: age: %w", err)
-	}
-	if _, err := w.Write(data); err != nil {
-		return nil, fmt.Errorf("seal: age: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("seal: age: %w", err)
-	}
-	return out.Bytes(), nil
+	return ageEncrypt(r, data, len(data)+len(data)/ChunkSize*16+256)
 }
 
 // OpenPassphrase decrypts a passphrase-protected age file (binary, one scrypt

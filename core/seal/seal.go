@@ -189,13 +189,18 @@ func pad(b []byte) []byte {
 func paddedSize(n int) int { return max(1, (n+ChunkSize-1)/ChunkSize) * ChunkSize }
 
 func encrypt(key vault.Key, content []byte) ([]byte, error) {
+	return ageEncrypt(identity(key).Recipient(), content, ageHeaderSize+ageNonceSize+len(content)/ChunkSize*encChunkSize)
+}
+
+// ageEncrypt writes data as an age file to r, the buffer sized for it up front.
+func ageEncrypt(r age.Recipient, data []byte, size int) ([]byte, error) {
 	var out bytes.Buffer
-	out.Grow(ageHeaderSize + ageNonceSize + len(content)/ChunkSize*encChunkSize)
-	w, err := age.Encrypt(&out, identity(key).Recipient())
+	out.Grow(size)
+	w, err := age.Encrypt(&out, r)
 	if err != nil {
 		return nil, fmt.Errorf("seal: age: %w", err)
 	}
-	if _, err := w.Write(content); err != nil {
+	if _, err := w.Write(data); err != nil {
 		return nil, fmt.Errorf("seal: age: %w", err)
 	}
 	if err := w.Close(); err != nil {
