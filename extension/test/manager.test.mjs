@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { launch, openManager, op, turn } from './helpers.mjs';
+import { launch, openManager, op, stopWorker, turn } from './helpers.mjs';
 
 export const CHATS = [
   turn('trip', 'trip-1', 'I am planning a trip to Kyoto in April to see the cherry blossoms.', '2024-03-01T09:00:00Z'),
@@ -261,19 +261,19 @@ async function state(page) {
   return { stats, recall, facts };
 }
 
-test('manager data: export → delete everything → import restores the same state; a corrupt file is refused and changes nothing', async (t) => {
+test('manager data: full backup (.cfds) → delete everything → restore replaces and gives the same state; a corrupt file is refused and changes nothing', async (t) => {
   const { page } = await managerWith(t);
   await op(page, { op: 'facts.pin', id: (await factBy(page, /Porto/)).id, pinned: true });
   const before = await state(page);
   assert.ok(before.stats.turns > 0 && before.recall.length > 0);
 
   await page.getByRole('tab', { name: 'Data' }).click();
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export a snapshot' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download a full backup (.cfds)' }).click()]);
   assert.match(download.suggestedFilename(), /^confidant-\d{4}-\d{2}-\d{2}\.cfds$/);
   const file = await download.path();
   const bytes = await readFile(file);
   assert.equal(bytes.subarray(0, 4).toString(), 'CFDS', 'the engine\'s snapshot format');
-  await page.getByText(/Exported a snapshot/).waitFor();
+  await page.getByText(/Saved a full backup/).waitFor();
 
   // Delete everything: needs the typed confirmation.
   const wipe = page.getByRole('button', { name: 'Delete everything' });
@@ -286,21 +286,196 @@ test('manager data: export → delete everything → import restores the same st
   assert.equal(empty.facts, 0);
 
   // Import the export: the same state.
-  await page.getByLabel('Snapshot file to import').setInputFiles(file);
-  await page.getByRole('button', { name: 'Import and replace' }).click();
-  await page.getByText(/^Imported:/).waitFor();
+  await page.getByLabel('Backup file to restore (.cfds)').setInputFiles(file);
+  await page.getByRole('button', { name: 'Restore and replace everything' }).click();
+  await page.getByText(/^Restored:/).waitFor();
   const after = await state(page);
   assert.deepEqual(after, before, 'the round trip preserved the state');
 
   // A corrupt file: an error that says so, and the store is unchanged.
-  await page.getByLabel('Snapshot file to import').setInputFiles({ name: 'broken.cfds', mimeType: 'application/octet-stream', buffer: Buffer.concat([bytes.subarray(0, 40), Buffer.from('garbage')]) });
-  await page.getByRole('button', { name: 'Import and replace' }).click();
+  await page.getByLabel('Backup file to restore (.cfds)').setInputFiles({ name: 'broken.cfds', mimeType: 'application/octet-stream', buffer: Buffer.concat([bytes.subarray(0, 40), Buffer.from('garbage')]) });
+  await page.getByRole('button', { name: 'Restore and replace everything' }).click();
   const error = page.locator('#import-status.error');
   await error.waitFor();
-  assert.match(await error.textContent(), /not imported, nothing changed: ./);
+  assert.match(await error.textContent(), /not restored, nothing changed: ./);
   assert.deepEqual(await state(page), before, 'unchanged after a refused import');
   const status = await op(page, { op: 'status' });
   assert.deepEqual(status.errors, []);
+});
+
+// ---- exports in open formats (docs/formats.md) and the import that merges them ----
+
+/** snap is state() plus the engine's state hash (records, stamps, tombstones). */
+async function snap(page) {
+  return { ...(await state(page)), hash: (await op(page, { op: 'state.hash' })).hash };
+}
+
+/** exported clicks an export button (or submits the age form) and returns the download's name and bytes. */
+async function exported(page, click) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), click()]);
+  return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
+}
+
+async function wipeAll(page) {
+  await page.getByLabel('Type “delete everything” to confirm').fill('delete everything');
+  await page.getByRole('button', { name: 'Delete everything' }).click();
+  await page.getByText('Everything was deleted.').waitFor();
+  assert.equal((await op(page, { op: 'stats' })).turns, 0);
+}
+
+/** importFile imports through the "Import a Confidant export" form and returns the status element once settled. */
+async function importFile(page, file, passphrase) {
+  await page.getByLabel('Confidant export to add (.json or .age)').setInputFiles(file);
+  if (passphrase !== undefined) {
+    await page.getByLabel('Passphrase of the file').waitFor();
+    await page.getByLabel('Passphrase of the file').fill(passphrase);
+  }
+  await page.getByRole('button', { name: 'Import and add' }).click();
+  const status = page.locator('#merge-status');
+  await page.waitForFunction(() => /^(Imported|“)/.test(document.querySelector('#merge-status').textContent), null, { timeout: 60_000 });
+  return status;
+}
+
+/** freshManager opens the manager of a new, empty profile (another browser: "elsewhere"). */
+async function freshManager(t) {
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await openManager(browser);
+  page.on('dialog', (d) => d.accept());
+  await page.getByRole('tab', { name: 'Data' }).click();
+  return { browser, page };
+}
+
+test('manager data: export JSON → import into an empty profile gives the same state hash (also after a worker restart); after delete everything, deletions win', async (t) => {
+  const { page } = await managerWith(t);
+  await op(page, { op: 'facts.pin', id: (await factBy(page, /Porto/)).id, pinned: true });
+  await op(page, { op: 'settings.set', token_budget: 420, max_memories: 4, consent: ['health'] });
+  const before = await snap(page);
+  assert.ok(before.stats.turns > 0 && before.recall.length > 0 && before.facts.length > 0);
+
+  await page.getByRole('tab', { name: 'Data' }).click();
+  const json = await exported(page, () => page.getByRole('button', { name: 'Export as JSON' }).click());
+  assert.match(json.name, /^confidant-\d{4}-\d{2}-\d{2}\.json$/);
+  const doc = JSON.parse(json.bytes.toString());
+  assert.equal(doc.format, 'confidant-export');
+  assert.equal(doc.version, 1);
+  assert.equal(doc.sessions.flatMap((s) => s.turns).length, before.stats.turns);
+  await page.getByText(/^Exported confidant-.*\.json/).waitFor();
+  const file = { name: json.name, mimeType: 'application/json', buffer: json.bytes };
+
+  // Into an empty profile: everything, settings included; the same state hash.
+  const other = await freshManager(t);
+  const status = await importFile(other.page, file);
+  assert.match(await status.textContent(), new RegExp(`^Imported “${json.name}”: ${before.stats.sessions} conversations, ${before.stats.turns} messages and ${before.stats.facts} facts added\\. Settings taken from the file\\.`));
+  assert.equal(await status.evaluate((e) => e.classList.contains('error')), false);
+  assert.deepEqual(await snap(other.page), before, 'the round trip restored the same state (state.hash equal)');
+  assert.deepEqual((await op(other.page, { op: 'settings.get' })).consent, ['health']);
+  // The merge was saved before it was acknowledged: a new worker has it.
+  await stopWorker(other.browser, other.page);
+  assert.deepEqual(await snap(other.page), before, 'the import survived a worker restart');
+  const st = await op(other.page, { op: 'status' });
+  assert.equal(st.log, 0, 'an import is saved as a snapshot, never logged (it carries the whole file)');
+  assert.deepEqual(st.errors, []);
+
+  // Here, after delete everything: the deletions are newer than the file, so
+  // importing it brings nothing back (a merge never overwrites) and says why.
+  await wipeAll(page);
+  const empty = await snap(page);
+  const again = await importFile(page, file);
+  assert.match(await again.textContent(), /: 0 conversations, 0 messages and 0 facts added; \d+ skipped: already here, or changed or deleted here after the file was written\./);
+  assert.deepEqual(await snap(page), empty);
+});
+
+test('manager data: encrypted export (.age): wrong passphrase is refused and changes nothing; the right one restores', async (t) => {
+  const { page } = await managerWith(t);
+  const before = await snap(page);
+  await page.getByRole('tab', { name: 'Data' }).click();
+
+  // Passphrase checks happen before any work.
+  const pass = page.getByLabel('Passphrase', { exact: true });
+  await pass.fill('short');
+  await page.locator('#age-strength').filter({ hasText: 'Too short' }).waitFor();
+  await page.getByRole('button', { name: 'Export encrypted (.age)' }).click();
+  await page.locator('#export-status.error').filter({ hasText: 'Too short' }).waitFor();
+  await pass.fill('correct horse battery staple');
+  await page.locator('#age-strength').filter({ hasText: 'Strong' }).waitFor();
+  await page.getByLabel('Passphrase again').fill('correct horse battery stapel');
+  await page.getByRole('button', { name: 'Export encrypted (.age)' }).click();
+  await page.locator('#export-status.error').filter({ hasText: 'the two passphrases differ' }).waitFor();
+
+  await page.getByLabel('Passphrase again').fill('correct horse battery staple');
+  const age = await exported(page, () => page.getByRole('button', { name: 'Export encrypted (.age)' }).click());
+  assert.match(age.name, /^confidant-\d{4}-\d{2}-\d{2}\.age$/);
+  assert.equal(age.bytes.subarray(0, 22).toString(), 'age-encryption.org/v1\n');
+  assert.equal(age.bytes.includes(Buffer.from('Biscuit')), false, 'encrypted');
+  await page.getByText(/^Exported confidant-.*\.age.*encrypted/).waitFor();
+  assert.equal(await pass.inputValue(), '', 'the passphrase is not kept in the form');
+
+  const other = await freshManager(t);
+  const empty = await snap(other.page);
+  const file = { name: age.name, mimeType: 'application/octet-stream', buffer: age.bytes };
+  let status = await importFile(other.page, file, 'Tr0ub4dor&3');
+  assert.equal(await status.evaluate((e) => e.classList.contains('error')), true);
+  assert.equal(await status.textContent(), `“${age.name}” was not imported, nothing changed: wrong passphrase. Check it and try again.`);
+  assert.deepEqual(await snap(other.page), empty, 'a wrong passphrase changed nothing');
+
+  status = await importFile(other.page, file, 'correct horse battery staple');
+  assert.match(await status.textContent(), /^Imported “.*\.age”: \d+ conversations, \d+ messages and \d+ facts added/);
+  assert.deepEqual(await snap(other.page), before, 'the right passphrase restored the same state');
+  assert.equal(await other.page.getByLabel('Passphrase of the file').isHidden(), true);
+  assert.equal((await op(other.page, { op: 'status' })).log, 0, 'import.age (and its passphrase) is never logged');
+});
+
+test('manager data: Markdown export downloads a readable file with the facts', async (t) => {
+  const { page } = await managerWith(t);
+  const nurse = await factBy(page, /nurse/);
+  await page.getByRole('tab', { name: 'Data' }).click();
+  const md = await exported(page, () => page.getByRole('button', { name: 'Export as Markdown' }).click());
+  assert.match(md.name, /^confidant-\d{4}-\d{2}-\d{2}\.md$/);
+  const text = md.bytes.toString('utf8');
+  assert.match(text, /^# /m, 'a Markdown heading');
+  assert.ok(text.includes(nurse.text), `the fact "${nurse.text}" is in the file`);
+  assert.match(text, /Biscuit/, 'and the conversations');
+  await page.getByText(/^Exported confidant-.*\.md/).waitFor();
+});
+
+test('manager data: importing JSON into a non-empty profile merges (a turn added elsewhere survives); a malformed file is refused with its specific error and changes nothing', async (t) => {
+  const { page } = await managerWith(t);
+  await page.getByRole('tab', { name: 'Data' }).click();
+  const json = await exported(page, () => page.getByRole('button', { name: 'Export as JSON' }).click());
+  const exportedTurns = (await op(page, { op: 'stats' })).turns;
+
+  // Elsewhere: a profile that captured one conversation of its own.
+  const other = await freshManager(t);
+  const elsewhere = turn('garden', 'garden-1', 'My tomato plants need repotting this weekend.', '2024-07-01T08:00:00Z');
+  assert.equal((await op(other.page, { op: 'ingest', turns: [elsewhere] })).added, 1);
+  const file = { name: 'profile.json', mimeType: 'application/json', buffer: json.bytes };
+  let status = await importFile(other.page, file);
+  assert.match(await status.textContent(), new RegExp(`^Imported “profile.json”: \\d+ conversations, ${exportedTurns} messages and \\d+ facts added\\. Now stored: \\d+ conversations, ${exportedTurns + 1} messages`));
+  assert.doesNotMatch(await status.textContent(), /Settings taken/, 'a non-empty profile keeps its settings');
+  assert.equal((await op(other.page, { op: 'sessions.get', id: 'garden' })).turns?.[0]?.id, 'garden-1', 'the turn added elsewhere survives');
+  assert.equal((await op(other.page, { op: 'sessions.get', id: 'trip' })).turns?.length, 2, 'and the file\'s turns were added');
+  const merged = await snap(other.page);
+  assert.equal(merged.stats.turns, exportedTurns + 1);
+
+  // The same file again adds nothing.
+  status = await importFile(other.page, file);
+  assert.match(await status.textContent(), /: 0 conversations, 0 messages and 0 facts added; \d+ skipped/);
+  assert.deepEqual(await snap(other.page), merged);
+
+  // Malformed: one specific error naming the defect, and nothing changes.
+  const doc = JSON.parse(json.bytes.toString());
+  doc.sessions[1].turns[0].role = 'robot';
+  doc.sessions[1].turns[0].id = 'new-turn-that-would-be-added';
+  status = await importFile(other.page, { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+  assert.equal(await status.evaluate((e) => e.classList.contains('error')), true);
+  assert.match(await status.textContent(), /^“bad\.json” was not imported, nothing changed: .*sessions\[1\]\.turns\[0\].*role must be "user" or "assistant"/);
+  status = await importFile(other.page, { name: 'cut.json', mimeType: 'application/json', buffer: json.bytes.subarray(0, json.bytes.length >> 1) });
+  assert.match(await status.textContent(), /^“cut\.json” was not imported, nothing changed: ./);
+  status = await importFile(other.page, { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('hello, not JSON') });
+  assert.equal(await status.textContent(), '“notes.json” was not imported, nothing changed: it is not a Confidant export (a JSON file starting with “{” or an encrypted .age file).');
+  assert.deepEqual(await snap(other.page), merged, 'refused files changed nothing');
+  assert.deepEqual((await op(other.page, { op: 'status' })).errors, []);
 });
 
 test('manager: light and dark themes; keyboard tabs', async (t) => {
