@@ -25,9 +25,9 @@
 //   injected.get  tab                → {injections: [{site, at, items}]} newest first
 
 import { hasAccess, reconcile, broadcastState, isLoopback } from './sites.js';
+import { STRICT, done, result } from './idb.js';
 
 const DB = 'confidant-prefs', VERSION = 1;
-const STRICT = { durability: 'strict' };
 
 /** Hosts whose adapters ship in the manifest: on unless the user turns them off. */
 export const BUILTIN_SITES = Object.freeze([
@@ -42,14 +42,6 @@ const HOST = /^[a-z0-9][a-z0-9.-]{0,62}$/;
 
 export const PREF_OPS = new Set(['prefs.get', 'prefs.set', 'injected.get']);
 
-const done = (tx) => new Promise((resolve, reject) => {
-  tx.oncomplete = () => resolve();
-  tx.onabort = tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-});
-const result = (req) => new Promise((resolve, reject) => {
-  req.onsuccess = () => resolve(req.result);
-  req.onerror = () => reject(req.error);
-});
 const invalid = (message) => ({ error: { code: 'invalid', message } });
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 

@@ -61,9 +61,9 @@
 //                             becomes the snapshot; the log is cleared).
 
 import { EngineError } from './engine.js';
+import { STRICT, done, result } from './idb.js';
 
 const DB = 'confidant', VERSION = 1;
-const STRICT = { durability: 'strict' };
 
 /**
  * Compact when the log holds more than MAX_LOG_ENTRIES records or more than
@@ -90,14 +90,6 @@ export const MUTATING = new Set(['ingest', 'facts.edit', 'facts.pin', 'facts.del
  */
 const WHOLE_IMPORTS = new Set(['import.json', 'import.age']);
 
-const done = (tx) => new Promise((resolve, reject) => {
-  tx.oncomplete = () => resolve();
-  tx.onabort = tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-});
-const result = (req) => new Promise((resolve, reject) => {
-  req.onsuccess = () => resolve(req.result);
-  req.onerror = () => reject(req.error);
-});
 
 export function fromBase64(b64) {
   const s = atob(b64);
