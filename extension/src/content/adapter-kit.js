@@ -95,5 +95,24 @@
     return doc.execCommand('insertText', false, text + '\n\n');
   }
 
-  (globalThis.__confidant ??= {}).kit = Object.freeze({ MAX_CHARS, SUBMIT_TTL_MS, state, textOf, sendButton, listen, onTrustedSubmit, insertAtStart });
+  /**
+   * jsonRequest returns the JSON object a site's prompt request carries, or
+   * null when the request is not of the known shape: url (resolved against
+   * base) on one of hosts with a pathname equal to path (a string) or
+   * matching it (a RegExp), and a body that is a JSON object whose field is
+   * a non-empty string and that passes check(data) when given.
+   */
+  function jsonRequest(url, body, { base, hosts, path, field, check }) {
+    let u;
+    try { u = new URL(url, base); } catch { return null; }
+    if (!hosts.includes(u.hostname) || typeof body !== 'string') return null;
+    if (typeof path === 'string' ? u.pathname !== path : !path.test(u.pathname)) return null;
+    let data;
+    try { data = JSON.parse(body); } catch { return null; }
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
+    if (typeof data[field] !== 'string' || !data[field]) return null;
+    return !check || check(data) ? data : null;
+  }
+
+  (globalThis.__confidant ??= {}).kit = Object.freeze({ MAX_CHARS, SUBMIT_TTL_MS, state, textOf, sendButton, listen, onTrustedSubmit, insertAtStart, jsonRequest });
 })();

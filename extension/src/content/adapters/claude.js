@@ -21,16 +21,7 @@
   const { textOf } = kit;
 
   // parse returns the completion request's JSON object when body is of the known shape, else null.
-  function parse(url, body) {
-    let u;
-    try { u = new URL(url, 'https://claude.ai/'); } catch { return null; }
-    if (!HOSTS.includes(u.hostname) || !COMPLETION_PATH.test(u.pathname) || typeof body !== 'string') return null;
-    let data;
-    try { data = JSON.parse(body); } catch { return null; }
-    if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
-    if (typeof data.prompt !== 'string' || !data.prompt) return null;
-    return data;
-  }
+  const parse = (url, body) => kit.jsonRequest(url, body, { base: 'https://claude.ai/', hosts: HOSTS, path: COMPLETION_PATH, field: 'prompt' });
 
   const adapter = {
     id: 'claude',

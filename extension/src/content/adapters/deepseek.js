@@ -30,17 +30,7 @@
   };
 
   // parse returns the completion request's JSON object when body is of the known shape, else null.
-  function parse(url, body) {
-    let u;
-    try { u = new URL(url, 'https://chat.deepseek.com/'); } catch { return null; }
-    if (!HOSTS.includes(u.hostname) || u.pathname !== COMPLETION_PATH || typeof body !== 'string') return null;
-    let data;
-    try { data = JSON.parse(body); } catch { return null; }
-    if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
-    if (typeof data.prompt !== 'string' || !data.prompt) return null;
-    if (data.chat_session_id !== undefined && typeof data.chat_session_id !== 'string') return null;
-    return data;
-  }
+  const parse = (url, body) => kit.jsonRequest(url, body, { base: 'https://chat.deepseek.com/', hosts: HOSTS, path: COMPLETION_PATH, field: 'prompt', check: (d) => d.chat_session_id === undefined || typeof d.chat_session_id === 'string' });
 
   const adapter = {
     id: 'deepseek',

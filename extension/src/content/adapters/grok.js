@@ -23,16 +23,7 @@
   const { textOf } = kit;
 
   // parse returns the request's JSON object when body is of the known shape ({message, ...}), else null.
-  function parse(url, body) {
-    let u;
-    try { u = new URL(url, 'https://grok.com/'); } catch { return null; }
-    if (!HOSTS.includes(u.hostname) || !CONVERSATION_PATH.test(u.pathname) || typeof body !== 'string') return null;
-    let data;
-    try { data = JSON.parse(body); } catch { return null; }
-    if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
-    if (typeof data.message !== 'string' || !data.message) return null;
-    return data;
-  }
+  const parse = (url, body) => kit.jsonRequest(url, body, { base: 'https://grok.com/', hosts: HOSTS, path: CONVERSATION_PATH, field: 'message' });
 
   const adapter = {
     id: 'grok',

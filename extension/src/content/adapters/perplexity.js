@@ -23,19 +23,7 @@
 
   // parse returns the ask request's JSON object when body is of the known shape
   // ({query_str, params: {...}}, params.dsl_query a string when present), else null.
-  function parse(url, body) {
-    let u;
-    try { u = new URL(url, 'https://www.perplexity.ai/'); } catch { return null; }
-    if (!HOSTS.includes(u.hostname) || u.pathname !== ASK_PATH || typeof body !== 'string') return null;
-    let data;
-    try { data = JSON.parse(body); } catch { return null; }
-    if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
-    if (typeof data.query_str !== 'string' || !data.query_str) return null;
-    const params = data.params;
-    if (!params || typeof params !== 'object' || Array.isArray(params)) return null;
-    if (params.dsl_query !== undefined && typeof params.dsl_query !== 'string') return null;
-    return data;
-  }
+  const parse = (url, body) => kit.jsonRequest(url, body, { base: 'https://www.perplexity.ai/', hosts: HOSTS, path: ASK_PATH, field: 'query_str', check: (d) => d.params && typeof d.params === 'object' && !Array.isArray(d.params) && (d.params.dsl_query === undefined || typeof d.params.dsl_query === 'string') });
 
   const adapter = {
     id: 'perplexity',
