@@ -92,16 +92,35 @@ export function op(page, request) {
 
 /**
  * stopWorker stops every service worker through CDP (what MV3 does to an idle
- * worker), then waits for the next message to reach a new instance.
+ * worker) and resolves, to the instance id the status op reported before the
+ * stop, once DevTools reports this extension's worker stopped: the next
+ * message then starts a new instance (its status op has another instance).
  */
 export async function stopWorker(browser, page) {
   const status = await op(page, { op: 'status' });
   if (!status.instance) throw new Error('status failed: ' + JSON.stringify(status));
   const before = status.instance;
   const cdp = await browser.ctx.newCDPSession(page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await cdp.detach();
+  const ours = `chrome-extension://${browser.id}/`;
+  const running = new Map();                  // versionId → runningStatus, for this extension's worker
+  let settle = () => {};
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const v of versions) if (v.scriptURL.startsWith(ours)) running.set(v.versionId, v.runningStatus);
+    settle();
+  });
+  try {
+    await cdp.send('ServiceWorker.enable');   // reports every version's state, then each change
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await new Promise((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error(`the worker was not reported stopped: ${JSON.stringify([...running])}`)), 15_000);
+      settle = () => {
+        if (running.size && [...running.values()].every((s) => s === 'stopped')) { clearTimeout(deadline); resolve(); }
+      };
+      settle();
+    });
+  } finally {
+    await cdp.detach();
+  }
   return before;
 }
 

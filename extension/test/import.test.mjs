@@ -154,18 +154,24 @@ test('refused files: a damaged or truncated zip, a zip without conversations.jso
 });
 
 // gate holds every import.feed after the first until open() is called, so
-// that a test acts while an import is staged, between two feeds, for sure.
+// that a test acts while an import is staged, between two feeds, for sure:
+// held() resolves once the second feed is held (import.begin and the first
+// feed have been answered by then). One gate per page.
 async function gate(page) {
   await page.evaluate(() => {
     const send = chrome.runtime.sendMessage.bind(chrome.runtime);
-    let feeds = 0;
+    let feeds = 0, onHeld;
+    globalThis.held = new Promise((resolve) => { onHeld = resolve; });
     globalThis.gate = new Promise((resolve) => { globalThis.openGate = resolve; });
     chrome.runtime.sendMessage = async (m) => {
-      if (m?.request?.op === 'import.feed' && ++feeds > 1) await globalThis.gate;
+      if (m?.request?.op === 'import.feed' && ++feeds > 1) {
+        onHeld();
+        await globalThis.gate;
+      }
       return send(m);
     };
   });
-  return { open: () => page.evaluate(() => globalThis.openGate()) };
+  return { held: () => page.evaluate(() => globalThis.held), open: () => page.evaluate(() => globalThis.openGate()) };
 }
 
 test('cancel mid-way: nothing changed, and the manager says so', async (t) => {
@@ -177,7 +183,7 @@ test('cancel mid-way: nothing changed, and the manager says so', async (t) => {
     const g = await gate(page);
     await page.getByLabel('Export file').setInputFiles(file);
     await page.getByRole('button', { name: 'Start import', exact: true }).click();
-    await page.waitForFunction(() => Number(document.querySelector('#chat-import-bar').getAttribute('aria-valuenow')) > 0);
+    await g.held();
     return g;
   };
 
@@ -191,11 +197,13 @@ test('cancel mid-way: nothing changed, and the manager says so', async (t) => {
   assert.deepEqual(await state(page), before);
 });
 
-// todo: in the full suite this import has been seen to complete after the
-// worker was stopped (the stop not yet in effect when the held feeds are
-// released, or a real gap); until that is understood the test reports
-// instead of failing the suite.
-test('a worker stopped mid-import: nothing changed, and the manager says so', { todo: 'the stop can land after the import finishes' }, async (t) => {
+// The worker is stopped between two feeds: the import staged in it is gone,
+// the next feed reaches a new instance (not_found) and nothing is applied.
+// (This test was a todo: when it shared a page with the cancel test, the
+// second gate stacked on the first one and the bar still showed the cancelled
+// import's progress, so the stop could land before import.begin, and the
+// whole import then ran, and completed, on the new worker.)
+test('a worker stopped mid-import: nothing changed, and the manager says so', async (t) => {
   const { browser, page } = await manager(t);
   await op(page, { op: 'ingest', turns: [turn('pets', 'dog', 'I have a dog named Biscuit, he is a beagle.', T)] });
   const before = await state(page);
@@ -204,18 +212,20 @@ test('a worker stopped mid-import: nothing changed, and the manager says so', { 
     const g = await gate(page);
     await page.getByLabel('Export file').setInputFiles(file);
     await page.getByRole('button', { name: 'Start import', exact: true }).click();
-    await page.waitForFunction(() => Number(document.querySelector('#chat-import-bar').getAttribute('aria-valuenow')) > 0);
+    await g.held();
     return g;
   };
 
   const g = await started();
-  await stopWorker(browser, page);
+  const instance = await stopWorker(browser, page);
   await g.open();
   const stopped = await finished(page);
   assert.equal(stopped.error, true, stopped.text);
   assert.equal(stopped.text, 'The import was interrupted (Confidant\'s background worker restarted), nothing changed: start again.');
   assert.deepEqual(await state(page), before);
-  assert.equal((await op(page, { op: 'status' })).imports, 0);
+  const status = await op(page, { op: 'status' });
+  assert.notEqual(status.instance, instance, 'a new service worker instance answered');
+  assert.equal(status.imports, 0);
 });
 
 test('a compaction while an import is staged saves none of it; an unfinished import is gone after a restart', async (t) => {
