@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/confidant-dev/confidant/core/engine"
 	"github.com/confidant-dev/confidant/core/importer"
@@ -33,12 +34,16 @@ func (h *Handler) importBegin(r *ImportBeginRequest) (any, error) {
 	if len(h.imports) >= MaxImports {
 		return nil, &Error{Code: CodeInvalid, Message: fmt.Sprintf("%d imports are open already: end or cancel one first", MaxImports)}
 	}
-	h.nextImport++
-	if h.nextImport == 0 {
-		h.nextImport = 1
+	// A random id, not a counter: an engine started after the service
+	// worker was stopped must not reuse the id of an import that a page
+	// (another manager tab) may still be feeding, or that page's next feed
+	// or end would act on an import it did not begin.
+	id := rand.Uint32()
+	for id == 0 || h.imports[id] != nil {
+		id = rand.Uint32()
 	}
-	h.imports[h.nextImport] = &importJob{p: importer.New(f), im: h.E.NewImport(), check: r.Check}
-	return ImportBeginReply{Import: h.nextImport}, nil
+	h.imports[id] = &importJob{p: importer.New(f), im: h.E.NewImport(), check: r.Check}
+	return ImportBeginReply{Import: id}, nil
 }
 
 func (h *Handler) job(id uint32) (*importJob, error) {

@@ -319,8 +319,7 @@ const Version = "0.1.0"
 type Handler struct {
 	E *engine.Engine
 
-	imports    map[uint32]*importJob
-	nextImport uint32
+	imports map[uint32]*importJob // by id, drawn at random
 
 	sync *syncConfig // nil until sync.setup, sync.join or sync.load
 }

@@ -40,9 +40,40 @@ var seeds = []string{
 
 func TestEveryOpAnswers(t *testing.T) {
 	h := NewHandler()
+	// Import ids are drawn at random: the seeds' placeholder ids become
+	// the one the last import.begin returned.
+	importID := regexp.MustCompile(`"import":\d+`)
+	last := ""
 	for _, req := range seeds {
+		if last != "" {
+			req = importID.ReplaceAllString(req, last)
+		}
 		reply := h.Dispatch([]byte(req))
 		assert.NotContains(t, string(reply), `"error"`, req)
+		if strings.Contains(req, `"import.begin"`) {
+			last = importID.FindString(string(reply))
+		}
+	}
+}
+
+// TestImportIDsDoNotRepeat: a restarted engine (a new service worker) must
+// not hand out the ids of imports a page may still be feeding to the engine
+// that was stopped; ids are drawn at random, never 0, never one in use.
+func TestImportIDsDoNotRepeat(t *testing.T) {
+	var ids []uint32
+	for range 20 {
+		h := NewHandler()
+		for range MaxImports {
+			v, err := h.importBegin(&ImportBeginRequest{Format: "memories"})
+			require.NoError(t, err)
+			ids = append(ids, v.(ImportBeginReply).Import)
+		}
+	}
+	seen := map[uint32]bool{}
+	for _, id := range ids {
+		require.NotZero(t, id)
+		require.False(t, seen[id], "id %d repeated", id)
+		seen[id] = true
 	}
 }
 
