@@ -1,10 +1,8 @@
 package secrets
 
-import "regexp"
-
 // digitRun matches digits in groups separated by single spaces or dashes,
 // the way card numbers are written ("4111 1111 1111 1111", "4111-1111-...").
-var digitRun = regexp.MustCompile(`\d+(?:[ -]\d+)*`)
+var digitRun = lazy(`\d+(?:[ -]\d+)*`)
 
 // findCards looks for payment card numbers: 13 to 19 digits that pass the
 // Luhn check and start with an issuer digit (2-6: Mastercard, Amex, Diners,
@@ -17,7 +15,7 @@ func findCards(text string, f *features) []span {
 	if f.digitRun < 13 {
 		return nil // a card number has at least 13 digits in one run of groups
 	}
-	for _, m := range digitRun.FindAllStringIndex(text, -1) {
+	for _, m := range digitRun().FindAllStringIndex(text, -1) {
 		if m[0] > 0 && isWordByte(text[m[0]-1]) || m[1] < len(text) && isWordByte(text[m[1]]) {
 			continue // part of an identifier like "A1234..." or "1234x"
 		}

@@ -1,7 +1,6 @@
 package secrets
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -10,14 +9,14 @@ import (
 // are checked in validSSN. ssnLabelled matches nine digits in other layouts
 // when the text names them as an SSN.
 var (
-	ssnDashed   = regexp.MustCompile(`\b(\d{3})-(\d{2})-(\d{4})\b`)
-	ssnLabelled = regexp.MustCompile(`(?i)\b(?:ssn|social security(?: number| no\.?| #)?)\b[^\d\n]{0,20}(\d{3} ?\d{2} ?\d{4})\b`)
+	ssnDashed   = lazy(`\b(\d{3})-(\d{2})-(\d{4})\b`)
+	ssnLabelled = lazy(`(?i)\b(?:ssn|social security(?: number| no\.?| #)?)\b[^\d\n]{0,20}(\d{3} ?\d{2} ?\d{4})\b`)
 )
 
 // ukNINO matches a UK National Insurance number: two prefix letters (D, F,
 // I, Q, U, V never; O never second), six digits, suffix A-D. The disallowed
 // prefixes BG, GB, KN, NK, NT, TN, ZZ are checked in findGovernmentIDs.
-var ukNINO = regexp.MustCompile(`(?i)\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b`)
+var ukNINO = lazy(`(?i)\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b`)
 
 var badNINOPrefix = map[string]bool{"BG": true, "GB": true, "KN": true, "NK": true, "NT": true, "TN": true, "ZZ": true}
 
@@ -28,9 +27,9 @@ func findGovernmentIDs(text string, f *features) []span {
 	}
 	var dashed, labelled [][]int
 	if f.digitRun >= 9 {
-		dashed = ssnDashed.FindAllStringSubmatchIndex(text, -1)
+		dashed = ssnDashed().FindAllStringSubmatchIndex(text, -1)
 		if f.has(hintSSNWord | hintFold) {
-			labelled = ssnLabelled.FindAllStringSubmatchIndex(text, -1)
+			labelled = ssnLabelled().FindAllStringSubmatchIndex(text, -1)
 		}
 	}
 	for _, m := range dashed {
@@ -48,7 +47,7 @@ func findGovernmentIDs(text string, f *features) []span {
 			out = append(out, span{start: m[2], end: m[3], kind: GovernmentID})
 		}
 	}
-	for _, m := range ukNINO.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range ukNINO().FindAllStringSubmatchIndex(text, -1) {
 		if !badNINOPrefix[strings.ToUpper(text[m[2]:m[3]])] {
 			out = append(out, span{start: m[0], end: m[1], kind: GovernmentID})
 		}

@@ -1,21 +1,20 @@
 package secrets
 
 import (
-	"regexp"
 	"strings"
 )
 
 // ibanPattern matches an IBAN written compactly or in groups of four:
 // country code, two check digits, then the account (BBAN). Upper case only:
 // lower-case strings of this shape are usually identifiers.
-var ibanPattern = regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b`)
+var ibanPattern = lazy(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b`)
 
 func findIBANs(text string, f *features) []span {
 	var out []span
 	if !f.has(hintIBAN) {
 		return nil
 	}
-	for _, m := range ibanPattern.FindAllStringIndex(text, -1) {
+	for _, m := range ibanPattern().FindAllStringIndex(text, -1) {
 		if validIBAN(text[m[0]:m[1]]) {
 			out = append(out, span{start: m[0], end: m[1], kind: BankAccount})
 		}

@@ -1,7 +1,6 @@
 package secrets
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -14,7 +13,7 @@ import (
 //	my password is hunter2        pw: hunter2
 //	the passcode to the gate was 4417
 //	wifi password = "s3cret pass" (redacts s3cret)
-var statedPassword = regexp.MustCompile(`(?i)\b(?:password|passwd|passcode|passphrase|pass code|pwd|pw|pin|pin code)s?\b` +
+var statedPassword = lazy(`(?i)\b(?:password|passwd|passcode|passphrase|pass code|pwd|pw|pin|pin code)s?\b` +
 	`(?:\s+(?:for|to|on|of)\s+(?:my\s+|the\s+|our\s+)?[\w.@-]+(?:\s+(?:account|app|wifi|router|phone|laptop|door))?)?` +
 	`\s*(?:[:=]|\bis\b|\bwas\b|'s\b)\s*(?:(?:now|still|currently|just|set to|changed to)\s+)?` +
 	"[\"'`“‘]?" + "([^\\s\"'`“”‘’\\[\\]]{3,})")
@@ -40,7 +39,7 @@ func findPasswords(text string, f *features) []span {
 	if !f.has(hintPassword | hintFold) {
 		return nil
 	}
-	for _, m := range statedPassword.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range statedPassword().FindAllStringSubmatchIndex(text, -1) {
 		start, end := m[2], m[3]
 		v := text[start:end]
 		// Sentence punctuation after the value is not part of it.

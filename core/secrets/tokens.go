@@ -7,23 +7,23 @@ import (
 
 // tokenPatterns match API keys and tokens by their vendor prefix. The whole
 // match is the secret.
-var tokenPatterns = []*regexp.Regexp{
+var tokenPatterns = []func() *regexp.Regexp{
 	// OpenAI (sk-, sk-proj-, ...) and Anthropic (sk-ant-...) keys.
-	regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{20,}`),
+	lazy(`\bsk-[A-Za-z0-9_-]{20,}`),
 	// Stripe-style live/test keys.
-	regexp.MustCompile(`\b[rsp]k_(?:live|test)_[A-Za-z0-9]{16,}`),
+	lazy(`\b[rsp]k_(?:live|test)_[A-Za-z0-9]{16,}`),
 	// GitHub classic and fine-grained tokens.
-	regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{30,}`),
-	regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9_]{22,}`),
+	lazy(`\bgh[pousr]_[A-Za-z0-9]{30,}`),
+	lazy(`\bgithub_pat_[A-Za-z0-9_]{22,}`),
 	// AWS access key ids.
-	regexp.MustCompile(`\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`),
+	lazy(`\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`),
 	// Slack tokens.
-	regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`),
+	lazy(`\bxox[abposr]-[A-Za-z0-9-]{10,}`),
 	// Google API keys.
-	regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`),
+	lazy(`\bAIza[0-9A-Za-z_-]{35}`),
 	// JSON Web Tokens: base64url header and payload (both JSON objects, so
 	// both start "eyJ"), then a signature.
-	regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{8,}`),
+	lazy(`\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{8,}`),
 }
 
 func findTokens(text string, f *features) []span {
@@ -32,7 +32,7 @@ func findTokens(text string, f *features) []span {
 		if !f.has(tokenHints[i]) {
 			continue
 		}
-		for _, m := range re.FindAllStringIndex(text, -1) {
+		for _, m := range re().FindAllStringIndex(text, -1) {
 			out = append(out, span{start: m[0], end: m[1], kind: APIKey})
 		}
 	}
@@ -41,7 +41,7 @@ func findTokens(text string, f *features) []span {
 
 // genericToken matches "api key: <value>", "token = <value>", "client secret
 // is <value>" and the like; group 1 is the value.
-var genericToken = regexp.MustCompile(`(?i)\b(?:api[ _-]?key|access[ _-]?key|secret[ _-]?key|access[ _-]?token|auth[ _-]?token|refresh[ _-]?token|client[ _-]?secret|token|secret|bearer)s?\b["']?\s*(?:[:=]|\bis\b|\bbearer\b)?\s*["']?([A-Za-z0-9_\-./+=~]{16,})`)
+var genericToken = lazy(`(?i)\b(?:api[ _-]?key|access[ _-]?key|secret[ _-]?key|access[ _-]?token|auth[ _-]?token|refresh[ _-]?token|client[ _-]?secret|token|secret|bearer)s?\b["']?\s*(?:[:=]|\bis\b|\bbearer\b)?\s*["']?([A-Za-z0-9_\-./+=~]{16,})`)
 
 // Thresholds for a generic token value to count as a secret: random keys
 // mix letters and digits and have high per-character entropy, unlike words
@@ -56,7 +56,7 @@ func findGenericTokens(text string, f *features) []span {
 	if !f.has(hintGeneric|hintFold) || f.tokenRun < 16 {
 		return nil
 	}
-	for _, m := range genericToken.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range genericToken().FindAllStringSubmatchIndex(text, -1) {
 		v := text[m[2]:m[3]]
 		if highEntropy(v) {
 			out = append(out, span{start: m[2], end: m[3], kind: APIKey})
