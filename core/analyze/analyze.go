@@ -46,6 +46,22 @@ func New() *Analyzer {
 	return &Analyzer{tokens: make(map[string]int32, 1024), ids: make(map[string]uint32, 1024)}
 }
 
+// FromVocab returns an Analyzer whose vocabulary is vocab: term i has id
+// i. index, if not nil, must map every term of vocab to its position and
+// nothing else (a snapshot decoder builds exactly that while it checks for
+// duplicates); the Analyzer then takes it over instead of building its own,
+// which spares a cold start one map insertion per term. vocab's terms must
+// be distinct. Both are the Analyzer's afterwards.
+func FromVocab(vocab []string, index map[string]uint32) *Analyzer {
+	if index == nil {
+		index = make(map[string]uint32, len(vocab))
+		for i, t := range vocab {
+			index[t] = uint32(i)
+		}
+	}
+	return &Analyzer{tokens: make(map[string]int32, 1024), ids: index, terms: vocab}
+}
+
 // AppendIDs appends the term ids of text, in order, to dst, adding new
 // terms to the vocabulary.
 func (a *Analyzer) AppendIDs(dst []uint32, text string) []uint32 {

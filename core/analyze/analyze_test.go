@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -88,4 +89,29 @@ func FuzzTerms(f *testing.F) {
 			assert.True(t, 0 <= start && start < end && end <= len(s))
 		})
 	})
+}
+
+// TestFromVocab checks that an Analyzer over a loaded vocabulary, with or
+// without the decoder's index, gives the ids a fresh one built by interning
+// the same terms, and goes on numbering new terms after them.
+func TestFromVocab(t *testing.T) {
+	fresh := New()
+	text := "My sister adopted two puppies; the puppies chew everything in her garden."
+	want := fresh.AppendIDs(nil, text)
+	vocab := slices.Clone(fresh.Vocab())
+	index := make(map[string]uint32, len(vocab))
+	for i, v := range vocab {
+		index[v] = uint32(i)
+	}
+	for name, a := range map[string]*Analyzer{"index": FromVocab(slices.Clone(vocab), index), "no index": FromVocab(slices.Clone(vocab), nil)} {
+		if got := a.AppendIDs(nil, text); !slices.Equal(got, want) {
+			t.Errorf("%s: ids %v, want %v", name, got, want)
+		}
+		if id := a.Intern("zebra"); id != uint32(len(vocab)) {
+			t.Errorf("%s: a new term got id %d, want %d", name, id, len(vocab))
+		}
+		if id, ok := a.ID(vocab[0]); !ok || id != 0 {
+			t.Errorf("%s: ID(%q) = %d, %v", name, vocab[0], id, ok)
+		}
+	}
 }

@@ -30,6 +30,10 @@ type Terms struct {
 	// Turns[i] is the i-th turn's terms in text order, as indexes into
 	// Vocab.
 	Turns [][]uint32
+	// Index maps each term of Vocab to its position. The decoder fills it
+	// (it is how it finds duplicate terms) so that a loader can adopt it
+	// rather than build the same map again; encoders ignore it.
+	Index map[string]uint32
 }
 
 // MarshalTerms returns the snapshot of s and, if t is not nil, of its terms:
@@ -206,8 +210,8 @@ func (r *reader) terms(nTurns int) (*Terms, error) {
 
 	if nVocab > 0 {
 		t.Vocab = make([]string, nVocab)
+		t.Index = make(map[string]uint32, nVocab)
 	}
-	seen := make(map[string]struct{}, nVocab)
 	for i := range t.Vocab {
 		r.at("term", i)
 		v := r.str("term")
@@ -215,13 +219,13 @@ func (r *reader) terms(nTurns int) (*Terms, error) {
 			return nil, r.err
 		}
 		r.check(checkTerm(v))
-		if _, dup := seen[v]; dup && r.err == nil {
+		if _, dup := t.Index[v]; dup && r.err == nil {
 			r.failf(ErrCorrupt, "duplicate term %q", v)
 		}
 		if r.err != nil {
 			return nil, r.err
 		}
-		seen[v] = struct{}{}
+		t.Index[v] = uint32(i)
 		t.Vocab[i] = v
 	}
 
