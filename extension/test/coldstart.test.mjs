@@ -39,12 +39,14 @@ test('cold start to first recall with 10,000 stored turns', async (t) => {
     assert.equal(reply.hits?.[0]?.id, 't7777', JSON.stringify(reply).slice(0, 200));
     const status = await op(page, { op: 'status' });
     assert.equal(status.engine.turns, 10000);
+    console.log('TRACE', JSON.stringify((await op(page, { op: 'version' })).trace));
     runs.push({ ms, ...status.timings, snapshot_bytes: status.snapshot?.size, log: status.log });
   }
   for (const r of runs) {
     const f = (x) => (typeof x === 'number' ? x.toFixed(0) : x);
-    console.log(`cold start → first recall, 10,000 turns: ${f(r.ms)} ms (worker ready ${f(r.ready_ms)} ms: ` +
-      `wasm+db ${f(r.load_ms)}, read ${f(r.read_ms)}, import ${f(r.import_ms)}, replay ${f(r.replay_ms)} ms of ${r.replayed} records; ` +
+    console.log(`cold start → first recall, 10,000 turns: ${f(r.ms)} ms (worker scripts ${f(r.boot_ms)} ms, then ready in ${f(r.ready_ms)} ms: ` +
+      `module ${f(r.engine_ms)} and database ${f(r.load_ms)} at once (read ${f(r.read_ms)}), import ${f(r.import_ms)}, replay ${f(r.replay_ms)} ms of ${r.replayed} records; first recall ${f(r.first_op_ms)} ms, ` +
+      `answered ${f(r.answered_ms)} ms after the worker started; ` +
       `snapshot ${(r.snapshot_bytes / 1048576).toFixed(1)} MiB, log ${r.log})`);
   }
 });

@@ -2,7 +2,7 @@
 // promise that both are ready. A broken engine (a trap) is discarded and the
 // next message rebuilds it from what is stored.
 import { loadEngine, EngineError } from './engine.js';
-import { openDB, Store } from './store.js';
+import { openDB, readStored, Store } from './store.js';
 import { Prefs, PREF_OPS } from './prefs.js';
 import { Sync } from './sync.js';
 
@@ -22,15 +22,22 @@ const ERASING = new Set(['forget', 'facts.delete', 'facts.edit']);
 
 /** start loads the engine and restores the store; it resolves to the Store. */
 export async function start(runtime) {
+  // performance.now() counts from the worker's start: t0 is how long the
+  // worker took to load and run its scripts before asking for the engine.
   const t0 = performance.now();
+  let compiled;
+  const opened = openDB();
+  // The stored state is read while the module compiles.
+  const stored = opened.then(readStored);
+  stored.catch(() => {});                         // restore below reports a failed read
   const [engine, db] = await Promise.all([
-    loadEngine(fetch(runtime.getURL('confidant.wasm'))),
-    openDB(),
+    loadEngine(fetch(runtime.getURL('confidant.wasm'))).then((e) => { compiled = performance.now(); return e; }),
+    opened,
   ]);
   const t1 = performance.now();
   let store = new Store(db, engine);
   try {
-    await store.restore();
+    await store.restore(stored);
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
     // The engine threw while restoring: what it read is quarantined now, so
@@ -40,7 +47,9 @@ export async function start(runtime) {
     store.errors.push(...errors);                 // the status op still shows why
     await store.restore();
   }
-  store.timings.load_ms = t1 - t0;
+  store.timings.boot_ms = t0;
+  store.timings.engine_ms = compiled - t0;        // fetch, compile, instantiate, start the module
+  store.timings.load_ms = t1 - t0;                // that, and the database open and read
   store.timings.ready_ms = performance.now() - t0;
   return store;
 }
@@ -98,7 +107,12 @@ export class Service {
     }
     let reply;
     try {
+      const t = performance.now();
       reply = await store.apply(request);
+      if (store.timings.first_op_ms === undefined) {    // the cold start's last step (status shows it)
+        store.timings.first_op_ms = performance.now() - t;
+        store.timings.answered_ms = performance.now();  // since the worker started
+      }
     } catch (e) {
       if (e instanceof EngineError) this.#rebuild(ready);
       return { error: { code: 'internal', message: `not done: ${e?.message ?? e}` } };
