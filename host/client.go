@@ -310,6 +310,19 @@ func (c Client) ImportJSON(ctx context.Context, data []byte) (wasm.ImportExportR
 	return r, c.do(ctx, "import.json", wasm.ImportJSONRequest{Data: data}, &r)
 }
 
+// ImportJSONRestore is ImportJSON with restore_deleted: the file's records
+// deleted here since come back.
+func (c Client) ImportJSONRestore(ctx context.Context, data []byte) (wasm.ImportExportReply, error) {
+	var r wasm.ImportExportReply
+	return r, c.do(ctx, "import.json", wasm.ImportJSONRequest{Data: data, RestoreDeleted: true}, &r)
+}
+
+// ImportAgeRestore is ImportAge with restore_deleted.
+func (c Client) ImportAgeRestore(ctx context.Context, data []byte, passphrase string) (wasm.ImportExportReply, error) {
+	var r wasm.ImportExportReply
+	return r, c.do(ctx, "import.age", wasm.ImportAgeRequest{Data: data, Passphrase: passphrase, RestoreDeleted: true}, &r)
+}
+
 // ImportAge merges an age export, opened with passphrase, into the profile.
 func (c Client) ImportAge(ctx context.Context, data []byte, passphrase string) (wasm.ImportExportReply, error) {
 	var r wasm.ImportExportReply

@@ -22,12 +22,17 @@ type (
 	ImportJSONRequest struct {
 		Op   string `json:"op,omitempty"`
 		Data []byte `json:"data"`
+		// RestoreDeleted brings back the file's records deleted here
+		// since (export.Options.RestoreDeleted).
+		RestoreDeleted bool `json:"restore_deleted,omitempty"`
 	}
 	// ImportAgeRequest carries an age export (base64) and its passphrase.
 	ImportAgeRequest struct {
 		Op         string `json:"op,omitempty"`
 		Data       []byte `json:"data"`
 		Passphrase string `json:"passphrase"`
+		// RestoreDeleted: as for import.json.
+		RestoreDeleted bool `json:"restore_deleted,omitempty"`
 	}
 	// TextReply carries text (the Markdown export).
 	TextReply struct {
@@ -79,7 +84,7 @@ func (h *Handler) importJSON(r *ImportJSONRequest) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.mergeExport(st)
+	return h.mergeExport(st, export.Options{RestoreDeleted: r.RestoreDeleted})
 }
 
 func (h *Handler) importAge(r *ImportAgeRequest) (any, error) {
@@ -93,11 +98,11 @@ func (h *Handler) importAge(r *ImportAgeRequest) (any, error) {
 	if err != nil {
 		return nil, exportSealError(err)
 	}
-	return h.mergeExport(st)
+	return h.mergeExport(st, export.Options{RestoreDeleted: r.RestoreDeleted})
 }
 
-func (h *Handler) mergeExport(st *model.State) (any, error) {
-	tot, err := export.Merge(h.E, st)
+func (h *Handler) mergeExport(st *model.State, opt export.Options) (any, error) {
+	tot, err := export.MergeWith(h.E, st, opt)
 	if err != nil {
 		return nil, err
 	}

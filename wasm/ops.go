@@ -37,8 +37,8 @@
 //	export.json      -                                               {"data": base64 JSON export}
 //	export.markdown  -                                               {"text": Markdown}
 //	export.age       passphrase                                      {"data": base64 age file}
-//	import.json      data: base64 JSON export                        Added (merges; never overwrites)
-//	import.age       data: base64 age file, passphrase               Added (merges; never overwrites)
+//	import.json      data: base64 JSON export, restore_deleted?      Added (merges; never overwrites)
+//	import.age       data: base64 age file, passphrase, restore_deleted? Added (merges; never overwrites)
 //	sync.setup       -                                               {"recovery_code", "vault", "token", "device"}
 //	sync.join        recovery_code                                   {"vault", "token", "device"}
 //	sync.leave       -                                               {"ok": true}
@@ -106,9 +106,17 @@
 // added, the ones it holds are kept as they are (an edited fact stays
 // edited), and into an empty store (no sessions, turns or facts) the file's
 // settings are taken too, so a round trip restores a profile exactly.
-// Added = {sessions, turns, facts, duplicates, settings, stats}: what was
-// added, records already held, whether the settings were taken, and the
-// store's Stats after. On any error the store is unchanged. An export
+// Added = {sessions, turns, facts, updated, deleted, duplicates, settings,
+// deleted_since, restored, stats}: what was added, replaced by a newer
+// version and deleted by the file's newer tombstones, records already
+// held, whether the settings were taken, and the store's Stats after.
+// deleted_since = {sessions, turns, facts} counts the file's records this
+// store deleted after the file's version of them (a newer tombstone here,
+// or a turn of a conversation deleted here): the merge keeps them deleted.
+// With restore_deleted: true they are brought back instead, stamped as new
+// edits of this device after their tombstones (so they sync as edits; a
+// turn brings its conversation back), and counted in restored (not in
+// added); everything else merges as without it. On any error the store is unchanged. An export
 // travels base64 in one request, so an import is at most MaxRequestBytes
 // of request (about 48 MiB of file).
 //

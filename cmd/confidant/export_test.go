@@ -129,3 +129,32 @@ func TestAgePassphraseFromTerminal(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"format": "confidant-export"`)
 }
+
+// TestImportRestoreDeleted: after forget --all, importing the older export
+// says how many of its records were deleted since and adds nothing; with
+// --restore-deleted they come back, and stay in the saved profile.
+func TestImportRestoreDeleted(t *testing.T) {
+	dir := t.TempDir()
+	seedProfile(t, dir)
+	js := filepath.Join(dir, "p.json")
+	require.Equal(t, 0, cli(t, dir, "export", js).code)
+	r := cli(t, dir, "forget", "--all")
+	require.Equal(t, 0, r.code, r.err)
+
+	r = cli(t, dir, "import", js)
+	require.Equal(t, 0, r.code, r.err)
+	assert.Contains(t, r.out, "imported 0 sessions, 0 turns, 0 facts")
+	assert.Regexp(t, `\d+ of the file's records \(2 sessions, 3 turns, \d+ facts\) were deleted here after the file was made and stay deleted; to bring them back: confidant import --restore-deleted `, r.out)
+	assert.Contains(t, r.out, "the profile now holds 0 sessions, 0 turns, 0 facts")
+
+	r = cli(t, dir, "import", "--restore-deleted", js)
+	require.Equal(t, 0, r.code, r.err)
+	assert.Regexp(t, `brought back \d+ deleted records \(2 sessions, 3 turns, \d+ facts\)`, r.out)
+	assert.NotContains(t, r.out, "stay deleted")
+	assert.Contains(t, r.out, "the profile now holds 2 sessions, 3 turns")
+
+	// A new process reads the saved profile: the records are back.
+	r = cli(t, dir, "recall", "what is my greyhound called?")
+	require.Equal(t, 0, r.code, r.err)
+	assert.Contains(t, r.out, "Comet")
+}

@@ -78,6 +78,7 @@ func cmdImport(ctx context.Context, args []string) error {
 	c.register(fs)
 	replace := fs.Bool("replace", false, "snapshot: replace a profile that is not empty")
 	passFile := fs.String("passphrase-file", "", "age: read the passphrase from this file's first line (default: ask on the terminal)")
+	restore := fs.Bool("restore-deleted", false, "json/age: bring back the file's records that were deleted here after the file was made (as new edits of this device)")
 	if err := parse(fs, args, 1); err != nil {
 		return err
 	}
@@ -104,9 +105,14 @@ func cmdImport(ctx context.Context, args []string) error {
 	return c.withProfile(ctx, func(cl host.Client) (bool, error) {
 		if kind != "snapshot" {
 			var rep wasm.ImportExportReply
-			if kind == "age" {
+			switch {
+			case kind == "age" && *restore:
+				rep, err = cl.ImportAgeRestore(ctx, data, pass)
+			case kind == "age":
 				rep, err = cl.ImportAge(ctx, data, pass)
-			} else {
+			case *restore:
+				rep, err = cl.ImportJSONRestore(ctx, data)
+			default:
 				rep, err = cl.ImportJSON(ctx, data)
 			}
 			if err != nil {
@@ -117,8 +123,15 @@ func cmdImport(ctx context.Context, args []string) error {
 			if rep.Settings {
 				fmt.Print("; settings taken from the file")
 			}
-			fmt.Printf("\nthe profile now holds %d sessions, %d turns, %d facts\n", rep.Stats.Sessions, rep.Stats.Turns, rep.Stats.Facts)
-			return rep.Sessions+rep.Turns+rep.Facts > 0 || rep.Settings, nil
+			fmt.Println()
+			if n := rep.Restored; n.Total() > 0 {
+				fmt.Printf("brought back %d deleted records (%s)\n", n.Total(), kinds(n))
+			}
+			if n := rep.DeletedSince; n.Total() > 0 {
+				fmt.Printf("%d of the file's records (%s) were deleted here after the file was made and stay deleted; to bring them back: confidant import --restore-deleted %s\n", n.Total(), kinds(n), name)
+			}
+			fmt.Printf("the profile now holds %d sessions, %d turns, %d facts\n", rep.Stats.Sessions, rep.Stats.Turns, rep.Stats.Facts)
+			return rep.Sessions+rep.Turns+rep.Facts+rep.Updated+rep.Deleted+rep.Restored.Total() > 0 || rep.Settings, nil
 		}
 		cur, err := cl.Stats(ctx)
 		if err != nil {
@@ -134,6 +147,23 @@ func cmdImport(ctx context.Context, args []string) error {
 		fmt.Printf("imported %d sessions, %d turns, %d facts\n", st.Sessions, st.Turns, st.Facts)
 		return true, nil
 	})
+}
+
+// kinds says counts by kind in words: "2 sessions, 3 turns, 1 fact".
+func kinds(k cfexport.Kinds) string {
+	var parts []string
+	for _, p := range []struct {
+		n          int
+		one, other string
+	}{{k.Sessions, "session", "sessions"}, {k.Turns, "turn", "turns"}, {k.Facts, "fact", "facts"}} {
+		switch {
+		case p.n == 1:
+			parts = append(parts, "1 "+p.one)
+		case p.n > 1:
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.other))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // passphrase reads an age passphrase from file (its first line), or asks on

@@ -303,6 +303,16 @@ func (e *Engine) GC() int {
 	return n
 }
 
+// StampAfter returns a stamp for a new local write that replaces a version
+// stamped prev (hlc.Clock.After): greater than prev, even a far-future
+// prev, and than every stamp the engine issued. An import that brings back
+// records deleted here (export.Options.RestoreDeleted) stamps them with it,
+// after their tombstones, so they come back as this device's edits.
+func (e *Engine) StampAfter(prev hlc.Stamp) hlc.Stamp {
+	e.ensureDevice()
+	return e.clock.After(prev)
+}
+
 // Clock returns a new stamp from the engine's clock: a sync remembers it
 // as the point of its last success (MergeOptions.Since).
 func (e *Engine) Clock() hlc.Stamp {

@@ -110,6 +110,14 @@
 // verbatim as in sync, so a later local edit still wins (hlc.Clock.After).
 // Either everything is applied or, on error, nothing.
 //
+// Totals.DeletedSince counts the file's records the profile deleted after
+// the file's version (they stay deleted). MergeWith with
+// Options.RestoreDeleted brings exactly those back: each is stamped as a
+// new edit of this device after its tombstone (engine.StampAfter), then the
+// same merge applies the file, so they win over the deletion, sync as
+// edits, and nothing else changes (a newer live record is never
+// overwritten). They are counted in Totals.Restored.
+//
 // # Versioning
 //
 // The stamp and sync members were added within version 1: they are

@@ -21,6 +21,46 @@ type Totals struct {
 	Duplicates int  `json:"duplicates"`        // records the profile held already, or held newer (kept as they were)
 	Settings   bool `json:"settings"`          // the file's settings were taken (the profile was empty)
 	Clamped    bool `json:"clamped,omitempty"` // the file carried a stamp far in the future (the clock was clamped)
+	// DeletedSince counts the file's records that the profile deleted
+	// after the file's version of them (a newer tombstone here, or a
+	// turn whose conversation was deleted here): they stay deleted.
+	DeletedSince Kinds `json:"deleted_since"`
+	// Restored counts the file's records brought back with
+	// Options.RestoreDeleted (not counted as added).
+	Restored Kinds `json:"restored"`
+}
+
+// Kinds counts records by kind.
+type Kinds struct {
+	Sessions int `json:"sessions"`
+	Turns    int `json:"turns"`
+	Facts    int `json:"facts"`
+}
+
+// Total is the number of records counted.
+func (k Kinds) Total() int { return k.Sessions + k.Turns + k.Facts }
+
+func (k *Kinds) add(kind model.RecordKind) {
+	switch kind {
+	case model.KindSession:
+		k.Sessions++
+	case model.KindTurn:
+		k.Turns++
+	case model.KindFact:
+		k.Facts++
+	}
+}
+
+// Options change how MergeWith treats the file.
+type Options struct {
+	// RestoreDeleted brings back the file's records that the profile
+	// deleted after the file's version of them (Totals.DeletedSince): each
+	// is stamped as a new edit on this device, after its tombstone
+	// (engine.StampAfter), so it wins over the deletion here and syncs to
+	// other devices as an edit. A turn brings its conversation back with
+	// it. Nothing else changes: a record the profile holds newer stays as
+	// it is.
+	RestoreDeleted bool
 }
 
 // Clean passes st through the engine's cleaning of outside data
@@ -102,8 +142,15 @@ func Clean(st *model.State) (*model.State, error) {
 //     adds what the profile lacks. At equal stamps the profile's version
 //     is kept, and the profile keeps its own settings.
 //
-// Either everything is applied or, on error, nothing.
+// The file's records that lose to a newer deletion here are counted in
+// Totals.DeletedSince (MergeWith with Options.RestoreDeleted brings them
+// back instead). Either everything is applied or, on error, nothing.
 func Merge(e *engine.Engine, st *model.State) (Totals, error) {
+	return MergeWith(e, st, Options{})
+}
+
+// MergeWith is Merge with options.
+func MergeWith(e *engine.Engine, st *model.State, opt Options) (Totals, error) {
 	in, err := Clean(st)
 	if err != nil {
 		return Totals{}, err
@@ -133,6 +180,48 @@ func Merge(e *engine.Engine, st *model.State) (Totals, error) {
 		return held[key{model.KindFact, f.ID}].stamp == f.Stamp
 	})
 	fileLive := len(st.Sessions) + len(st.Turns) + len(st.Facts)
+	// The file's records (cleaned: with a session for every turn) and
+	// the ones a newer tombstone here beats: deleted since the file's
+	// version. A turn whose session is among them would be orphaned too.
+	file := make([]key, 0, len(in.Sessions)+len(in.Turns)+len(in.Facts))
+	lost := map[key]bool{}
+	note := func(k key, s hlc.Stamp) {
+		file = append(file, k)
+		if h, ok := held[k]; ok && h.deleted && s.Less(h.stamp) {
+			lost[k] = true
+		}
+	}
+	for _, s := range in.Sessions {
+		note(key{model.KindSession, s.ID}, s.Stamp)
+	}
+	for _, t := range in.Turns {
+		note(key{model.KindTurn, t.ID}, t.Stamp)
+	}
+	for _, f := range in.Facts {
+		note(key{model.KindFact, f.ID}, f.Stamp)
+	}
+	revived := map[key]bool{}
+	if opt.RestoreDeleted && len(lost) > 0 {
+		restamp := func(k key, s *hlc.Stamp) {
+			if lost[k] {
+				*s = e.StampAfter(held[k].stamp)
+				revived[k] = true
+			}
+		}
+		for i := range in.Sessions {
+			restamp(key{model.KindSession, in.Sessions[i].ID}, &in.Sessions[i].Stamp)
+		}
+		for i := range in.Turns {
+			t := &in.Turns[i]
+			restamp(key{model.KindTurn, t.ID}, &t.Stamp)
+			if lost[key{model.KindSession, t.Session}] {
+				revived[key{model.KindTurn, t.ID}] = true
+			}
+		}
+		for i := range in.Facts {
+			restamp(key{model.KindFact, in.Facts[i].ID}, &in.Facts[i].Stamp)
+		}
+	}
 	res, err := e.Merge(in, engine.MergeOptions{})
 	if err != nil {
 		return Totals{}, err
@@ -145,6 +234,8 @@ func Merge(e *engine.Engine, st *model.State) (Totals, error) {
 		}
 		b, ok := held[k]
 		switch {
+		case revived[k] && (!ok || b.deleted):
+			tot.Restored.add(k.kind)
 		case !ok || b.deleted:
 			switch k.kind {
 			case model.KindSession:
@@ -163,7 +254,12 @@ func Merge(e *engine.Engine, st *model.State) (Totals, error) {
 			tot.Deleted++
 		}
 	}
-	tot.Duplicates = max(fileLive-tot.Sessions-tot.Turns-tot.Facts-tot.Updated, 0)
+	for _, k := range file {
+		if a, ok := after[k]; !ok || a.deleted {
+			tot.DeletedSince.add(k.kind)
+		}
+	}
+	tot.Duplicates = max(fileLive-tot.Sessions-tot.Turns-tot.Facts-tot.Updated-tot.Restored.Total()-tot.DeletedSince.Total(), 0)
 	return tot, nil
 }
 

@@ -346,8 +346,8 @@ async function freshManager(t) {
   return { browser, page };
 }
 
-test('manager data: export JSON → import into an empty profile gives the same state hash (also after a worker restart); after delete everything, deletions win', async (t) => {
-  const { page } = await managerWith(t);
+test('manager data: export JSON → import into an empty profile gives the same state hash (also after a worker restart); after delete everything, deletions win and the import says so; "Bring back" restores them durably', async (t) => {
+  const { browser, page } = await managerWith(t);
   await op(page, { op: 'facts.pin', id: (await factBy(page, /Porto/)).id, pinned: true });
   await op(page, { op: 'settings.set', token_budget: 420, max_memories: 4, consent: ['health'] });
   const before = await snap(page);
@@ -382,8 +382,28 @@ test('manager data: export JSON → import into an empty profile gives the same 
   await wipeAll(page);
   const empty = await snap(page);
   const again = await importFile(page, file);
-  assert.match(await again.textContent(), /: 0 conversations, 0 messages and 0 facts added; \d+ skipped: already here, or changed or deleted here after the file was written\./);
+  const items = before.stats.sessions + before.stats.turns + before.facts.length;
+  assert.match(await again.textContent(), new RegExp(`: 0 conversations, 0 messages and 0 facts added; ${items} items in this file were deleted here after it was made \\(${before.stats.sessions} conversations, ${before.stats.turns} messages, ${before.facts.length} facts\\), so they were not added\\.`));
   assert.deepEqual(await snap(page), empty);
+
+  // "Bring back" imports the same file again with restore_deleted: the
+  // items are back (recall, facts, counts), as new edits of this profile.
+  const bring = page.getByRole('button', { name: `Bring back ${items} deleted items` });
+  await bring.click();
+  await page.getByText(new RegExp(`^Imported “${json.name}”: 0 conversations, 0 messages and 0 facts added; ${items} deleted items brought back \\(`)).waitFor();
+  assert.equal(await bring.isHidden(), true, 'the offer is gone once used');
+  const back = await state(page);
+  assert.deepEqual(back, await state(other.page), 'the same records as the file holds');
+  assert.deepEqual(back.facts, before.facts);
+  assert.deepEqual(back.recall, before.recall);
+  assert.equal(back.stats.turns, before.stats.turns);
+  // Saved before it was acknowledged: a new worker has it.
+  await stopWorker(browser, page);
+  assert.deepEqual(await state(page), back, 'the restored items survived a worker restart');
+  // Importing the file once more finds everything here.
+  const once = await importFile(page, file);
+  assert.doesNotMatch(await once.textContent(), /deleted here after/);
+  assert.equal(await bring.isHidden(), true);
 });
 
 test('manager data: encrypted export (.age): wrong passphrase is refused and changes nothing; the right one restores', async (t) => {

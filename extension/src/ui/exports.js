@@ -6,6 +6,16 @@
 // changes nothing). The worker saves an applied import before answering
 // (store.js). A passphrase lives only in its input and the one request that
 // uses it: it is never stored.
+//
+// Records of the file that were deleted here after the file was made stay
+// deleted (the merge goes by sync stamps): the reply counts them
+// (deleted_since) and the status says so, with a "Bring back N deleted
+// items" button that imports the same file again with restore_deleted. For
+// that button the page keeps the file's bytes — and, for an age file, its
+// passphrase — in memory only (this module's `again`), until the button is
+// used, another file is imported, or the page is closed; nothing of it is
+// stored, so the user does not have to pick the file and type the
+// passphrase a second time.
 import { send, say, problem, toBase64, fromBase64, download } from './api.js';
 
 const $ = (id) => document.getElementById(id);
@@ -95,14 +105,52 @@ async function showPass() {
   say($('merge-status'), age ? 'This file is encrypted: enter its passphrase.' : '');
 }
 
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+const total = (k) => (k ? k.sessions + k.turns + k.facts : 0);
+/** kinds says {sessions, turns, facts} in words, leaving out the zeros. */
+const kinds = (k) => [[k.sessions, 'conversation', 'conversations'], [k.turns, 'message', 'messages'], [k.facts, 'fact', 'facts']]
+  .filter(([n]) => n > 0).map(([n, one, many]) => plural(n, one, many)).join(', ');
+
 function added(r) {
   const parts = [`${r.sessions} conversations, ${r.turns} messages and ${r.facts} facts added`];
+  if (total(r.restored)) parts.push(`${plural(total(r.restored), 'deleted item', 'deleted items')} brought back (${kinds(r.restored)})`);
   if (r.updated) parts.push(`${r.updated} updated to the file's newer version`);
   if (r.deleted) parts.push(`${r.deleted} removed as the file says they were deleted`);
-  if (r.duplicates) parts.push(`${r.duplicates} skipped: already here, or changed or deleted here after the file was written`);
+  if (r.duplicates) parts.push(`${r.duplicates} skipped: already here, or changed here after the file was written`);
+  const gone = total(r.deleted_since);
+  if (gone) parts.push(`${gone === 1 ? '1 item in this file was' : `${gone} items in this file were`} deleted here after it was made (${kinds(r.deleted_since)}), so ${gone === 1 ? 'it was' : 'they were'} not added`);
   const s = r.stats;
   return `${parts.join('; ')}.${r.settings ? ' Settings taken from the file.' : ''}`
     + (s ? ` Now stored: ${s.sessions} conversations, ${s.turns} messages, ${s.current_facts} facts.` : '');
+}
+
+// again is what the "Bring back" button re-imports: {name, request} of the
+// last import that found deleted items (see the top of this file).
+let again = null;
+
+function offerRestore(name, request, reply) {
+  const n = total(reply.deleted_since);
+  again = n ? { name, request } : null;
+  const button = $('merge-restore');
+  button.hidden = !n;
+  if (n) button.textContent = `Bring back ${plural(n, 'deleted item', 'deleted items')}`;
+}
+
+async function restoreDeleted() {
+  const status = $('merge-status'), button = $('merge-restore');
+  if (!again) return;
+  const { name, request } = again;
+  button.disabled = true;
+  say(status, 'Bringing the deleted items back…');
+  try {
+    const reply = await send({ ...request, restore_deleted: true });
+    if (reply?.error) return say(status, `“${name}”: nothing was brought back, nothing changed: ${problem(reply)}`, true);
+    again = null;
+    button.hidden = true;
+    say(status, `Imported “${name}”: ${added(reply)}`);
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function merge(e) {
@@ -125,10 +173,13 @@ async function merge(e) {
   }
   const button = $('merge').querySelector('button[type=submit]');
   button.disabled = true;
+  again = null;
+  $('merge-restore').hidden = true;
   say(status, what === 'age' ? 'Decrypting and importing… (this takes a few seconds)' : 'Importing…');
   try {
     const data = toBase64(new Uint8Array(await file.arrayBuffer()));
-    const reply = await send(what === 'age' ? { op: 'import.age', data, passphrase: pass.value } : { op: 'import.json', data });
+    const request = what === 'age' ? { op: 'import.age', data, passphrase: pass.value } : { op: 'import.json', data };
+    const reply = await send(request);
     if (reply?.error) {
       const msg = problem(reply);
       if (what === 'age' && /^wrong passphrase/i.test(msg)) {
@@ -142,6 +193,7 @@ async function merge(e) {
     $('merge-file').value = '';
     $('merge-pass-field').hidden = true;
     say(status, `Imported “${file.name}”: ${added(reply)}`);
+    offerRestore(file.name, request, reply);
   } finally {
     button.disabled = false;
   }
@@ -155,4 +207,5 @@ export function init() {
   $('age-pass').addEventListener('input', (e) => { $('age-strength').textContent = strength(e.target.value).text; });
   $('merge-file').addEventListener('change', showPass);
   $('merge').addEventListener('submit', merge);
+  $('merge-restore').addEventListener('click', restoreDeleted);
 }
