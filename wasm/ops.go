@@ -169,6 +169,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/confidant-dev/confidant/core/engine"
 	"github.com/confidant-dev/confidant/core/model"
@@ -376,14 +377,20 @@ var ops = map[string]op{
 }
 
 // handle adapts a typed op to the table: it decodes the request strictly
-// into R, then runs fn.
-func handle[R any](fn func(h *Handler, r *R) (any, error)) op {
+// into a new request struct (P is a pointer to it), then runs fn.
+//
+// Taking the pointer type rather than the struct type makes every op share
+// one compiled copy of this adapter (all pointer types have one shape; one
+// copy per request struct cost 69 KB of raw wasm, 6 KB gzipped). The
+// struct is allocated through reflect, which the JSON decoder uses anyway.
+func handle[P any](fn func(h *Handler, r P) (any, error)) op {
+	t := reflect.TypeFor[P]().Elem() // panics at init if P is not a pointer
 	return func(h *Handler, b []byte) (any, error) {
-		var r R
-		if err := decode(b, &r); err != nil {
+		r := reflect.New(t).Interface().(P)
+		if err := decode(b, r); err != nil {
 			return nil, err
 		}
-		return fn(h, &r)
+		return fn(h, r)
 	}
 }
 

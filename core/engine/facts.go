@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/confidant-dev/confidant/core/internal/order"
 	"github.com/confidant-dev/confidant/core/model"
 )
 
@@ -32,7 +33,7 @@ func (e *Engine) Facts(f FactFilter) []model.Fact {
 		}
 		out = append(out, cloneFact(x))
 	}
-	slices.SortFunc(out, func(a, b model.Fact) int {
+	order.SortFunc(out, func(a, b *model.Fact) int {
 		if a.Current() != b.Current() {
 			if a.Current() {
 				return -1

@@ -5,13 +5,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash/fnv"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/confidant-dev/confidant/core/extract"
+	"github.com/confidant-dev/confidant/core/internal/order"
 	"github.com/confidant-dev/confidant/core/model"
 )
 
@@ -371,7 +371,7 @@ func (e *Engine) dedupIndex() (map[uint64][]liveTurn, map[string]bool) {
 		idx[k] = append(idx[k], liveTurn{session: t.Session, time: t.Time})
 	}
 	for _, ls := range idx {
-		slices.SortFunc(ls, func(a, b liveTurn) int { return cmp.Or(a.time.Compare(b.time), cmp.Compare(a.session, b.session)) })
+		order.SortFunc(ls, func(a, b *liveTurn) int { return cmp.Or(a.time.Compare(b.time), cmp.Compare(a.session, b.session)) })
 	}
 	return idx, sites
 }

@@ -3,11 +3,11 @@ package engine
 import (
 	"cmp"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/confidant-dev/confidant/core/internal/order"
 	"github.com/confidant-dev/confidant/core/model"
 )
 
@@ -122,7 +122,7 @@ func (e *Engine) Sessions(f SessionFilter) (SessionList, error) {
 		}
 		all = append(all, sum)
 	}
-	slices.SortFunc(all, func(a, b SessionSummary) int {
+	order.SortFunc(all, func(a, b *SessionSummary) int {
 		return cmp.Or(b.Last.Compare(a.Last), cmp.Compare(a.ID, b.ID))
 	})
 	lo, hi, _ := f.window(len(all))

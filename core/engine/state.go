@@ -10,6 +10,7 @@ import (
 	"github.com/confidant-dev/confidant/core/analyze"
 	"github.com/confidant-dev/confidant/core/hlc"
 	"github.com/confidant-dev/confidant/core/index"
+	"github.com/confidant-dev/confidant/core/internal/order"
 	"github.com/confidant-dev/confidant/core/merge"
 	"github.com/confidant-dev/confidant/core/model"
 	"github.com/confidant-dev/confidant/core/snapshot"
@@ -47,9 +48,9 @@ func (e *Engine) state(withSync bool) *model.State {
 		}
 		st.Facts = append(st.Facts, c)
 	}
-	slices.SortFunc(st.Sessions, func(a, b model.Session) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(st.Turns, func(a, b model.Turn) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(st.Facts, func(a, b model.Fact) int { return cmp.Compare(a.ID, b.ID) })
+	order.SortFunc(st.Sessions, func(a, b *model.Session) int { return cmp.Compare(a.ID, b.ID) })
+	order.SortFunc(st.Turns, func(a, b *model.Turn) int { return cmp.Compare(a.ID, b.ID) })
+	order.SortFunc(st.Facts, func(a, b *model.Fact) int { return cmp.Compare(a.ID, b.ID) })
 	if !withSync {
 		for i := range st.Sessions {
 			st.Sessions[i].Stamp = hlc.Stamp{}
@@ -84,7 +85,7 @@ func (e *Engine) state(withSync bool) *model.State {
 	for k, s := range e.tombs {
 		m.Tombstones = append(m.Tombstones, model.Tombstone{Kind: model.RecordKind(k.Kind), ID: k.ID, Stamp: s})
 	}
-	slices.SortFunc(m.Tombstones, func(a, b model.Tombstone) int { return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID)) })
+	order.SortFunc(m.Tombstones, func(a, b *model.Tombstone) int { return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID)) })
 	st.Sync = m
 	return st
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/confidant-dev/confidant/core/hlc"
+	"github.com/confidant-dev/confidant/core/internal/order"
 	"github.com/confidant-dev/confidant/core/merge"
 	"github.com/confidant-dev/confidant/core/model"
 	"github.com/confidant-dev/confidant/core/snapshot"
@@ -527,7 +528,7 @@ func withLegacyStamps(st *model.State) *model.State {
 		}
 	}
 	m.Tombstones = slices.Clone(m.Tombstones)
-	slices.SortFunc(m.Tombstones, func(a, b model.Tombstone) int {
+	order.SortFunc(m.Tombstones, func(a, b *model.Tombstone) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID))
 	})
 	c.Sync = &m

@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/confidant-dev/confidant/core/engine"
 	"github.com/confidant-dev/confidant/core/hlc"
+	"github.com/confidant-dev/confidant/core/internal/order"
 	"github.com/confidant-dev/confidant/core/model"
 )
 
@@ -254,11 +254,11 @@ func groupSessions(st *model.State) ([]Session, error) {
 		t.Session = ""
 		out[i].Turns = append(out[i].Turns, Turn{Turn: t, Stamp: stamp})
 	}
-	slices.SortFunc(out, func(a, b Session) int {
+	order.SortFunc(out, func(a, b *Session) int {
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
 	})
 	for _, s := range out {
-		slices.SortFunc(s.Turns, func(a, b Turn) int {
+		order.SortFunc(s.Turns, func(a, b *Turn) int {
 			return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.ID, b.ID))
 		})
 	}
@@ -600,7 +600,7 @@ func (rd *reader) readSync(d *Sync, facts []model.Fact) (*model.SyncMeta, error)
 		}
 		m.Tombstones = append(m.Tombstones, model.Tombstone{Kind: kind, ID: t.ID, Stamp: stamp})
 	}
-	slices.SortFunc(m.Tombstones, func(a, b model.Tombstone) int {
+	order.SortFunc(m.Tombstones, func(a, b *model.Tombstone) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID))
 	})
 	return m, nil

@@ -71,6 +71,7 @@ import (
 	"time"
 
 	"github.com/confidant-dev/confidant/core/hlc"
+	"github.com/confidant-dev/confidant/core/internal/order"
 	"github.com/confidant-dev/confidant/core/model"
 )
 
@@ -215,11 +216,11 @@ func FromRecords[T Payload](recs ...Record[T]) Set[T] {
 		}
 		return -1 // equal keys: not strictly sorted
 	}) {
-		slices.SortFunc(rs, func(a, b Record[T]) int {
+		order.SortFunc(rs, func(a, b *Record[T]) int {
 			if c := a.Key.Compare(b.Key); c != 0 {
 				return c
 			}
-			return compareWith(&sc, a, b)
+			return compareWith(&sc, *a, *b)
 		})
 	}
 	out := rs[:0]

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"slices"
 
+	"github.com/confidant-dev/confidant/core/internal/order"
 	"github.com/confidant-dev/confidant/core/vault"
 )
 
@@ -93,7 +93,7 @@ func (s *Seen) MarshalBinary() ([]byte, error) {
 	for id := range s.m {
 		ids = append(ids, id)
 	}
-	slices.SortFunc(ids, func(a, b vault.ID) int { return bytes.Compare(a[:], b[:]) })
+	order.SortFunc(ids, func(a, b *vault.ID) int { return bytes.Compare(a[:], b[:]) })
 	b := make([]byte, 0, seenHeader+len(ids)*seenEntry)
 	b = append(b, seenMagic...)
 	b = append(b, seenVersion)

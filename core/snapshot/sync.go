@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/confidant-dev/confidant/core/hlc"
+	"github.com/confidant-dev/confidant/core/internal/order"
 	"github.com/confidant-dev/confidant/core/model"
 )
 
@@ -57,7 +58,7 @@ func appendSync(dst []byte, s *model.State) ([]byte, error) {
 	turns := sortedBy(s.Turns, func(x *model.Turn) string { return x.ID })
 	facts := sortedBy(s.Facts, func(x *model.Fact) string { return x.ID })
 	tombs := slices.Clone(m.Tombstones)
-	slices.SortFunc(tombs, func(a, b model.Tombstone) int {
+	order.SortFunc(tombs, func(a, b *model.Tombstone) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), strings.Compare(a.ID, b.ID))
 	})
 	live := map[model.RecordKind]map[string]bool{model.KindSession: {}, model.KindTurn: {}, model.KindFact: {}}
