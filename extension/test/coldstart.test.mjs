@@ -2,32 +2,13 @@
 // stored turns (printed, not asserted: timings live in benchmarks).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openManager, op, stopWorker } from './helpers.mjs';
-
-const WORDS = ('garden recipe budget meeting guitar travel museum coffee bicycle project deadline ' +
-  'doctor concert library weekend sister kitchen laptop invoice hiking camera painting ' +
-  'marathon podcast vacation apartment puppy chemistry novel football').split(' ');
-
-function batch(start, n) {
-  const turns = [];
-  for (let i = start; i < start + n; i++) {
-    const w = (k) => WORDS[(i * 7 + k * 13) % WORDS.length];
-    const time = new Date(Date.UTC(2023, 0, 1) + i * 3_600_000).toISOString();
-    turns.push({ id: `t${i}`, session: `s${Math.floor(i / 20)}`, role: i % 2 ? 'assistant' : 'user', time,
-      text: `Turn ${i}: about my ${w(1)} and the ${w(2)}, then the ${w(3)} near the ${w(4)}; code word zq${i}.` });
-  }
-  return turns;
-}
+import { launch, openManager, op, stopWorker, storeTurns } from './helpers.mjs';
 
 test('cold start to first recall with 10,000 stored turns', async (t) => {
   const browser = await launch();
   t.after(() => browser.close());
   const page = await openManager(browser);
-  for (let b = 0; b < 10; b++) {
-    const reply = await op(page, { op: 'ingest', turns: batch(b * 1000, 1000) });
-    assert.equal(reply.added, 1000, JSON.stringify(reply));
-  }
-  await op(page, { op: 'status' });  // any compaction has committed
+  await storeTurns(page, 10_000);
   const runs = [];
   for (let run = 0; run < 3; run++) {
     await stopWorker(browser, page);

@@ -237,3 +237,27 @@ export async function bigChatGPT(copies) {
   }
   return Buffer.from(`[${out.join(',')}]`);
 }
+
+const WORDS = ('garden recipe budget meeting guitar travel museum coffee bicycle project deadline ' +
+  'doctor concert library weekend sister kitchen laptop invoice hiking camera painting ' +
+  'marathon podcast vacation apartment puppy chemistry novel football').split(' ');
+
+/**
+ * storeTurns ingests n synthetic turns (t0…, 20 per conversation, one a
+ * unique "code word zq<i>") through page's privileged channel, 1000 at a time:
+ * the 10,000-turn store of the cold-start measurements.
+ */
+export async function storeTurns(page, n) {
+  for (let start = 0; start < n; start += 1000) {
+    const turns = [];
+    for (let i = start; i < Math.min(n, start + 1000); i++) {
+      const w = (k) => WORDS[(i * 7 + k * 13) % WORDS.length];
+      const time = new Date(Date.UTC(2023, 0, 1) + i * 3_600_000).toISOString();
+      turns.push({ id: `t${i}`, session: `s${Math.floor(i / 20)}`, role: i % 2 ? 'assistant' : 'user', time,
+        text: `Turn ${i}: about my ${w(1)} and the ${w(2)}, then the ${w(3)} near the ${w(4)}; code word zq${i}.` });
+    }
+    const reply = await op(page, { op: 'ingest', turns });
+    if (reply.added !== turns.length) throw new Error(`storeTurns: ${JSON.stringify(reply).slice(0, 200)}`);
+  }
+  await op(page, { op: 'status' });  // any compaction has committed
+}

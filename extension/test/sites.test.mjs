@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { launch, openManager, op, serveSite } from './helpers.mjs';
+import { launch, openManager, op, serveSite, stopWorker, storeTurns } from './helpers.mjs';
 
 const FACT = 'I adopted a greyhound named Comet';
 const NEEDS = 'what should I feed Comet?';
@@ -410,6 +410,44 @@ test('chatgpt: twenty prompts in a row each get their own block; the added send 
   // A measurement, not a pass/fail criterion: timings belong in reports.
   t.diagnostic(`added latency: median ${delays[N / 2].toFixed(1)} ms, p95 ${p95.toFixed(1)} ms over ${N} prompts (target ≤ 30 ms p95)`);
   console.log(`added send latency: median ${delays[N / 2].toFixed(1)} ms, p95 ${p95.toFixed(1)} ms over ${N} prompts`);
+});
+
+// What a person meets after the worker was stopped while idle (MV3 stops it
+// after ~30 s): with 10,000 stored turns the worker needs a cold start before
+// it can answer. Typed at a quick typist's pace (100 ms a key), the chip's
+// preview (asked DEBOUNCE_MS after keystrokes) has woken the worker and loaded
+// the engine by the time Enter is pressed; pasted and sent at once, the send
+// waits for the cold start (keyboard.insertText: one input event, no
+// keystrokes, so no preview — as dictation or autofill would). Both are measured and printed, not asserted; the
+// request must carry the block either way.
+test('chatgpt: the first send after the worker was stopped, typed and inserted at once; the added latency is measured', async (t) => {
+  const { server, browser, manager, page } = await chatgptSession(t);
+  await storeTurns(manager, 10_000);
+  await page.goto('https://chatgpt.com/');
+  await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
+  const firstSend = async (how) => {
+    await stopWorker(browser, manager);
+    const n = server.posts.length;
+    await page.click('#prompt-textarea');
+    if (how === 'typed') {
+      await page.keyboard.type(NEEDS, { delay: 100 });
+    } else {
+      await page.keyboard.insertText(NEEDS);       // one trusted input, no keystrokes: no preview
+    }
+    await page.keyboard.press('Enter');
+    await waitFor(() => server.posts.length > n, 'the request', 20_000);
+    const body = JSON.parse(server.posts[n].body).messages[0].content.parts[0];
+    assert.ok(body.startsWith(MARKER) && body.includes('greyhound'), `${how}: the block went out: ${body.slice(0, 80)}`);
+    return page.evaluate(() => {
+      const starts = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/backend-api/f/conversation')).map((e) => e.startTime);
+      return starts.at(-1) - window.fixtureSentAt.at(-1);
+    });
+  };
+  const typed = await firstSend('typed');
+  await page.reload();
+  await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
+  const pasted = await firstSend('pasted');
+  console.log(`first send after a stopped worker, 10,000 stored turns: added latency ${typed.toFixed(0)} ms typed (100 ms a key), ${pasted.toFixed(0)} ms inserted at once and sent`);
 });
 
 test('chatgpt: a page script cannot read the chip\'s preview, nor get a preview by setting the composer text itself', async (t) => {

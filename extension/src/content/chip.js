@@ -49,6 +49,7 @@
   const ns = (globalThis.__confidant ??= {});
   if (ns.chip) return;
   const DEBOUNCE_MS = 250;
+  const WAKE_MS = 10_000;                                // typing wakes the worker at most this often
   const NOTICE_MS = 15_000;
   const BLOCK_TTL_MS = 30_000;                           // a previewed block older than this is not inserted
   const { MAX_CHARS, state, listen } = ns.kit;
@@ -266,6 +267,20 @@
     }
     state.watch(reset);
 
+    // wake starts the worker as the user starts typing. MV3 stops an idle
+    // service worker after ~30 s, and its cold start (the engine's module and
+    // the stored memories) takes a few hundred ms with a large store; the
+    // preview cannot be the wake-up, since it waits for a pause in typing. A
+    // message costs a ready worker about a millisecond, so one every WAKE_MS
+    // of typing at most; it carries nothing (the site's state, answered and
+    // ignored: content.js asks for it itself).
+    let woke = 0;
+    const wake = () => {
+      if (Date.now() - woke < WAKE_MS) return;
+      woke = Date.now();
+      send({ kind: 'state' }).catch(() => {});
+    };
+
     const typed = (e) => {
       if (!e.isTrusted || !state.isOn() || !inComposer(e)) return;
       if (e.type === 'keydown' && isShortcut(e)) {
@@ -278,6 +293,7 @@
         return;
       }
       if (e.type === 'keydown' && e.key === 'Enter' && !e.shiftKey && !e.isComposing) return;   // a submit, not typing
+      wake();
       if (notice) { notice = ''; clearTimeout(noticeTimer); }
       active = true;
       busy = true;

@@ -37,7 +37,7 @@
 (() => {
   const ns = (globalThis.__confidant ??= {});
   if (ns.inject) return;
-  const WAIT_MS = 300;
+  const WAIT_MS = 1000;                                  // covers a cold start of the worker (RATIONALE: how long may a send wait)
   const { SUBMIT_TTL_MS, state } = ns.kit;
   const MAX_PENDING = 8;
   const nonce = crypto.randomUUID();                    // not a secret: see above

@@ -19,7 +19,7 @@
   const GUARD = Symbol.for('confidant.page');
   if (window[GUARD]) return;
   Object.defineProperty(window, GUARD, { value: true });
-  const ANSWER_MS = 400;                                 // the isolated world waits ≤ 300 ms for a block
+  const ANSWER_MS = 1200;                                // the isolated world waits ≤ 1000 ms for a block
   const MAX_BODY = 1 << 20;
 
   let nonce = null;
