@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # build-extension.sh — assembles dist/extension/ (the load-unpacked folder)
-# from extension/manifest.json, extension/src/* and dist/confidant.wasm.
+# from extension/manifest.json, extension/src/* and dist/confidant.wasm (packed
+# as confidant.wasm.lzma, with background/module-info.js naming its size and hash).
 # Also writes the store packages:
 #   dist/confidant-chrome.zip    the contents of dist/extension
 #   dist/extension-firefox/      the same files with the Firefox manifest
 #                                (extension/tools/manifest-firefox.mjs)
 #   dist/confidant-firefox.zip   the contents of dist/extension-firefox
-# Needs node and the zip CLI (Debian: apt-get install zip).
+# Needs node, xz and the zip CLI (Debian: apt-get install xz-utils zip).
 # Run ./build.sh first (it builds the engine module).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,8 +20,20 @@ rm -rf "$out"
 mkdir -p "$out"
 cp extension/manifest.json "$out/"
 cp -R extension/src/. "$out/"
-cp dist/confidant.wasm "$out/confidant.wasm"
-echo "built $out ($(du -sh "$out" | cut -f1))"
+# The engine module ships LZMA-compressed (~1.65 MB instead of deflate's 2.25 MB
+# inside the zip); the worker unpacks it once per install or update and checks
+# it against the size and SHA-256 written here (src/background/module.js).
+if ! command -v xz >/dev/null 2>&1; then
+  echo "build-extension.sh: the xz command is missing — apt-get install xz-utils" >&2
+  exit 1
+fi
+xz --format=lzma -9e -c dist/confidant.wasm > "$out/confidant.wasm.lzma"
+size=$(wc -c < dist/confidant.wasm)
+sha=$(sha256sum dist/confidant.wasm | cut -d' ' -f1)
+printf '%s\n' "// Written by build-extension.sh: the engine module this package carries." \
+  "export const MODULE = Object.freeze({ file: 'confidant.wasm.lzma', size: $size, sha256: '$sha' });" \
+  > "$out/background/module-info.js"
+echo "built $out ($(du -sh "$out" | cut -f1); engine module $size bytes, $(wc -c < "$out/confidant.wasm.lzma") packed)"
 
 if ! command -v zip >/dev/null 2>&1; then
   echo "build-extension.sh: the zip command is missing — apt-get install zip" >&2

@@ -10,6 +10,7 @@ cd "$(dirname "$0")"
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v zip > /dev/null || missing="$missing zip"
+command -v xz > /dev/null || missing="$missing xz-utils"  # packs the engine module (build-extension.sh)
 command -v age > /dev/null || missing="$missing age"      # core/seal checks the age CLI opens our passphrase exports
 command -v advzip > /dev/null || missing="$missing advancecomp"   # smaller store zips (build-extension.sh)
 if [ -n "$missing" ]; then

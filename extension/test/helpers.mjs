@@ -26,11 +26,13 @@ export const WASM = join(ROOT, 'dist', 'confidant.wasm');
  * manifest: stands in for the user's "Allow" in the dialog that
  * chrome.permissions.request shows when a site is turned on (a test cannot
  * click browser dialogs); the request then resolves true without asking.
+ * extra.alter(dir), if given, may change the copy before it is loaded (a
+ * damaged package).
  * extra.hostRules maps real site hosts to local servers
  * (--host-resolver-rules, e.g. "MAP chatgpt.com 127.0.0.1:PORT"); TLS errors
  * are then ignored (the fixture server's certificate is self-signed).
  */
-export async function launch({ contentScripts, siteMatches, hostRules, grantHosts } = {}) {
+export async function launch({ contentScripts, siteMatches, hostRules, grantHosts, alter } = {}) {
   await access(join(BUILT, 'manifest.json')).catch(() => {
     throw new Error('dist/extension is missing: run ./build.sh && ./build-extension.sh first');
   });
@@ -56,6 +58,7 @@ export async function launch({ contentScripts, siteMatches, hostRules, grantHost
     manifest.host_permissions = grantHosts;
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   }
+  if (alter) await alter(dir);
   const extraArgs = hostRules ? ['--host-resolver-rules=' + hostRules, '--ignore-certificate-errors'] : [];
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',

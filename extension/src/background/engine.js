@@ -11,14 +11,17 @@ const REQUIRED = ['memory', '_initialize', 'alloc', 'free', 'call', 'snapshot_ex
 export class EngineError extends Error {}
 
 /**
- * loadEngine instantiates the module. source is a Response (or a promise of
- * one, streamed) or the module's bytes (tests in Node).
+ * loadEngine instantiates the module. source is a compiled WebAssembly.Module
+ * (the worker: module.js), the module's bytes (tests in Node) or a Response
+ * (or a promise of one, streamed).
  */
 export async function loadEngine(source, wasiOptions) {
   const wasi = createWasi(wasiOptions);
-  const { instance } = source instanceof ArrayBuffer || ArrayBuffer.isView(source)
+  const instance = source instanceof WebAssembly.Module
     ? await WebAssembly.instantiate(source, wasi.imports)
-    : await WebAssembly.instantiateStreaming(source, wasi.imports);
+    : (source instanceof ArrayBuffer || ArrayBuffer.isView(source)
+      ? await WebAssembly.instantiate(source, wasi.imports)
+      : await WebAssembly.instantiateStreaming(source, wasi.imports)).instance;
   for (const name of REQUIRED) {
     if (!(name in instance.exports)) throw new EngineError(`engine module does not export ${name}: not a Confidant reactor`);
   }

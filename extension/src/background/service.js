@@ -2,6 +2,7 @@
 // promise that both are ready. A broken engine (a trap) is discarded and the
 // next message rebuilds it from what is stored.
 import { loadEngine, EngineError } from './engine.js';
+import { engineModule } from './module.js';
 import { openDB, readStored, Store } from './store.js';
 import { Prefs, PREF_OPS } from './prefs.js';
 import { Sync } from './sync.js';
@@ -25,13 +26,14 @@ export async function start(runtime) {
   // performance.now() counts from the worker's start: t0 is how long the
   // worker took to load and run its scripts before asking for the engine.
   const t0 = performance.now();
-  let compiled;
+  let compiled, moduleTimings;
   const opened = openDB();
   // The stored state is read while the module compiles.
   const stored = opened.then(readStored);
   stored.catch(() => {});                         // restore below reports a failed read
   const [engine, db] = await Promise.all([
-    loadEngine(fetch(runtime.getURL('confidant.wasm'))).then((e) => { compiled = performance.now(); return e; }),
+    engineModule(runtime).then(({ module, timings }) => { moduleTimings = timings; return loadEngine(module); })
+      .then((e) => { compiled = performance.now(); return e; }),
     opened,
   ]);
   const t1 = performance.now();
@@ -43,12 +45,13 @@ export async function start(runtime) {
     // The engine threw while restoring: what it read is quarantined now, so
     // one fresh engine restores what is left (no retry loop on a bad snapshot).
     const errors = store.errors;
-    store = new Store(db, await loadEngine(fetch(runtime.getURL('confidant.wasm'))));
+    store = new Store(db, await loadEngine((await engineModule(runtime)).module));
     store.errors.push(...errors);                 // the status op still shows why
     await store.restore();
   }
+  Object.assign(store.timings, moduleTimings);    // module_read_ms, compile_ms, and unpack_ms after an install or update
   store.timings.boot_ms = t0;
-  store.timings.engine_ms = compiled - t0;        // fetch, compile, instantiate, start the module
+  store.timings.engine_ms = compiled - t0;        // read (or unpack), compile, instantiate and start the module
   store.timings.load_ms = t1 - t0;                // that, and the database open and read
   store.timings.ready_ms = performance.now() - t0;
   return store;

@@ -1,0 +1,99 @@
+// module.js — the engine module, compiled. The package carries it
+// LZMA-compressed (confidant.wasm.lzma: ~1.65 MB where the store zip's deflate
+// made 2.25 MB of the 8.5 MB module), with its size and SHA-256 in
+// module-info.js (both written by build-extension.sh). The first start after
+// an install or update unpacks it (lzma.js), checks the hash and keeps the
+// bytes in their own IndexedDB database, keyed by the hash; every later start
+// compiles them from there. See RATIONALE.md ("Why is the engine module
+// shipped LZMA-compressed?").
+import { decodeLzma } from './lzma.js';
+import { MODULE } from './module-info.js';
+
+const DB = 'confidant-module';
+const STORE = 'module';
+
+/** ModuleError reports a package whose engine module is damaged; reinstalling is the fix. */
+export class ModuleError extends Error {}
+
+const request = (req) => new Promise((resolve, reject) => {
+  req.onsuccess = () => resolve(req.result);
+  req.onerror = () => reject(req.error);
+});
+
+function openModuleDB() {
+  const req = indexedDB.open(DB, 1);
+  req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+  return request(req);
+}
+
+async function cached(db) {
+  const bytes = await request(db.transaction(STORE, 'readonly').objectStore(STORE).get(MODULE.sha256));
+  return bytes instanceof ArrayBuffer && bytes.byteLength === MODULE.size ? bytes : null;
+}
+
+// keep replaces whatever module was kept (an older version's) with bytes.
+function keep(db, bytes) {
+  const tx = db.transaction(STORE, 'readwrite');
+  const store = tx.objectStore(STORE);
+  store.clear();
+  store.put(bytes, MODULE.sha256);
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onerror = tx.onabort = () => reject(tx.error);
+  });
+}
+
+const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+/** unpack reads confidant.wasm.lzma from the package, decodes it and checks its hash. */
+async function unpack(runtime) {
+  const res = await fetch(runtime.getURL(MODULE.file));
+  if (!res.ok) throw new ModuleError(`the engine module ${MODULE.file} is missing from the extension: reinstall Confidant`);
+  let bytes;
+  try {
+    bytes = decodeLzma(new Uint8Array(await res.arrayBuffer()), MODULE.size);
+  } catch (e) {
+    throw new ModuleError(`the engine module in the extension is damaged (${e.message}): reinstall Confidant`);
+  }
+  if (hex(await crypto.subtle.digest('SHA-256', bytes)) !== MODULE.sha256) {
+    throw new ModuleError('the engine module in the extension is damaged (its SHA-256 does not match): reinstall Confidant');
+  }
+  return bytes.buffer;
+}
+
+/**
+ * engineModule resolves to {module: WebAssembly.Module, timings}: compiled
+ * from the kept bytes, or, after an install or update (or if the kept copy is
+ * gone or does not compile), from a fresh unpack, which is then kept. Failing
+ * to keep it costs the next start another unpack, nothing else.
+ */
+export async function engineModule(runtime) {
+  const timings = {};
+  let t = performance.now();
+  let db = null;
+  try {
+    db = await openModuleDB();
+    const bytes = await cached(db);
+    timings.module_read_ms = performance.now() - t;
+    if (bytes) {
+      t = performance.now();
+      try {
+        const module = await WebAssembly.compile(bytes);
+        timings.compile_ms = performance.now() - t;
+        return { module, timings };
+      } catch (e) {
+        console.error('confidant: the kept engine module does not compile; unpacking it again', e);
+      }
+    }
+  } catch (e) {
+    console.error('confidant: the kept engine module could not be read; unpacking it again', e);
+  }
+  t = performance.now();
+  const bytes = await unpack(runtime);
+  timings.unpack_ms = performance.now() - t;
+  t = performance.now();
+  const module = await WebAssembly.compile(bytes);
+  timings.compile_ms = performance.now() - t;
+  if (db) await keep(db, bytes).catch((e) => console.error('confidant: the engine module could not be kept', e));
+  return { module, timings };
+}
