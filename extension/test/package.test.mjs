@@ -2,25 +2,25 @@
 // dist/confidant-chrome.zip is dist/extension with extension/manifest.json as is;
 // dist/confidant-firefox.zip carries the manifest from tools/manifest-firefox.mjs;
 // web-ext lint finds no errors in the Firefox build. Their size is reported
-// against the 2 MB target (README, Measured) and fails only past a ceiling.
+// against the issue's 2 MB target (README, Measured), which is asserted: the
+// engine module ships LZMA-compressed (module.js) and its packed copy must
+// name the module it unpacks to.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { inflateRawSync } from 'node:zlib';
 import { join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
 import { ROOT } from './helpers.mjs';
+import { decodeLzma } from '../src/background/lzma.js';
 
 const DIST = join(ROOT, 'dist');
 const CHROME_ZIP = join(DIST, 'confidant-chrome.zip');
 const FIREFOX_ZIP = join(DIST, 'confidant-firefox.zip');
 const FIREFOX_DIR = join(DIST, 'extension-firefox');
-// The issue's target is 2 MB; the module carrying sync (age, the merge) and the
-// export formats is past it (README). The test reports the size against the
-// target and fails at CEILING_ZIP, a guard against accidental growth (a
-// dependency pulled in whole, a debug build) — not the target.
-const TARGET_ZIP = 2 * 1024 * 1024;
-const CEILING_ZIP = 2.5 * 1024 * 1024;
+// The issue's target: 2 MB (taken as 2,000,000 bytes, the stricter reading).
+const TARGET_ZIP = 2_000_000;
 const WEB_EXT = join(ROOT, 'extension', 'node_modules', '.bin', 'web-ext');
 
 /** readZip returns Map<name, Buffer> from a zip's central directory (stored or deflated entries). */
@@ -65,15 +65,27 @@ function zipManifest(zip) {
   return JSON.parse(zip.get('manifest.json').toString('utf8'));
 }
 
-test('both store zips exist, stay under the size ceiling and hold exactly the built folders', () => {
+test('both store zips exist, stay within the 2 MB target and hold exactly the built folders', () => {
   for (const [file, dir] of [[CHROME_ZIP, join(DIST, 'extension')], [FIREFOX_ZIP, FIREFOX_DIR]]) {
     const size = statSync(file, { throwIfNoEntry: false })?.size;
     assert.ok(size, `${file} is missing: run ./build.sh`);
-    assert.ok(size <= CEILING_ZIP, `${file} is ${size} bytes (ceiling ${CEILING_ZIP}; target ${TARGET_ZIP})`);
+    assert.ok(size <= TARGET_ZIP, `${file} is ${size} bytes (target ${TARGET_ZIP})`);
     const zip = readZip(file);
     assert.deepEqual([...zip.keys()].sort(), listFiles(dir), `${file} matches ${dir}`);
     for (const name of zip.keys()) assert.ok(zip.get(name).equals(readFileSync(join(dir, name))), `${file}: ${name} differs from ${dir}`);
-    console.log(`ℹ ${relative(ROOT, file)}: ${size} bytes (${(size / 1024 / 1024).toFixed(2)} MiB; target ${size <= TARGET_ZIP ? 'met' : 'missed'}: 2 MiB)`);
+    console.log(`ℹ ${relative(ROOT, file)}: ${size} bytes (${(size / 1e6).toFixed(2)} MB; target 2 MB)`);
+  }
+});
+
+test('the zips carry the engine module packed, naming the module it unpacks to', async () => {
+  const wasm = readFileSync(join(DIST, 'confidant.wasm'));
+  for (const file of [CHROME_ZIP, FIREFOX_ZIP]) {
+    const zip = readZip(file);
+    assert.ok(!zip.has('confidant.wasm'), `${file}: no unpacked module`);
+    assert.ok(zip.has('confidant.wasm.lzma'), `${file}: the packed module`);
+    const info = zip.get('background/module-info.js').toString('utf8');
+    assert.match(info, new RegExp(`size: ${wasm.length}, sha256: '${createHash('sha256').update(wasm).digest('hex')}'`), `${file}: module-info.js names dist/confidant.wasm`);
+    assert.equal(Buffer.compare(Buffer.from(decodeLzma(zip.get('confidant.wasm.lzma'), wasm.length)), wasm), 0, `${file}: it unpacks to dist/confidant.wasm`);
   }
 });
 
