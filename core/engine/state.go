@@ -52,15 +52,7 @@ func (e *Engine) state(withSync bool) *model.State {
 	order.SortFunc(st.Turns, func(a, b *model.Turn) int { return cmp.Compare(a.ID, b.ID) })
 	order.SortFunc(st.Facts, func(a, b *model.Fact) int { return cmp.Compare(a.ID, b.ID) })
 	if !withSync {
-		for i := range st.Sessions {
-			st.Sessions[i].Stamp = hlc.Stamp{}
-		}
-		for i := range st.Turns {
-			st.Turns[i].Stamp = hlc.Stamp{}
-		}
-		for i := range st.Facts {
-			st.Facts[i].Stamp = hlc.Stamp{}
-		}
+		st.ClearStamps()
 		return st
 	}
 	leg := e.legacy()

@@ -74,15 +74,7 @@ func Clean(st *model.State) (*model.State, error) {
 	plain.Sessions = slices.Clone(st.Sessions)
 	plain.Turns = slices.Clone(st.Turns)
 	plain.Facts = slices.Clone(st.Facts)
-	for i := range plain.Sessions {
-		plain.Sessions[i].Stamp = hlc.Stamp{}
-	}
-	for i := range plain.Turns {
-		plain.Turns[i].Stamp = hlc.Stamp{}
-	}
-	for i := range plain.Facts {
-		plain.Facts[i].Stamp = hlc.Stamp{}
-	}
+	plain.ClearStamps()
 	data, err := snapshot.Marshal(&plain)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)

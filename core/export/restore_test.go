@@ -17,15 +17,7 @@ func plain(st *model.State) *model.State {
 	c.Sessions = append([]model.Session(nil), st.Sessions...)
 	c.Turns = append([]model.Turn(nil), st.Turns...)
 	c.Facts = append([]model.Fact(nil), st.Facts...)
-	for i := range c.Sessions {
-		c.Sessions[i].Stamp = hlc.Stamp{}
-	}
-	for i := range c.Turns {
-		c.Turns[i].Stamp = hlc.Stamp{}
-	}
-	for i := range c.Facts {
-		c.Facts[i].Stamp = hlc.Stamp{}
-	}
+	c.ClearStamps()
 	return &c
 }
 

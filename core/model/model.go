@@ -217,6 +217,21 @@ type State struct {
 	Sync *SyncMeta `json:"-"`
 }
 
+// ClearStamps zeroes every record's sync stamp in place: the form of a
+// state without sync metadata (Sync nil). The slices are the state's own;
+// clone them first to keep the stamped records.
+func (s *State) ClearStamps() {
+	for i := range s.Sessions {
+		s.Sessions[i].Stamp = hlc.Stamp{}
+	}
+	for i := range s.Turns {
+		s.Turns[i].Stamp = hlc.Stamp{}
+	}
+	for i := range s.Facts {
+		s.Facts[i].Stamp = hlc.Stamp{}
+	}
+}
+
 // SyncMeta is what a state carries for sync (core/merge): the device that
 // holds it, the stamps of the settings' fields and the tombstones. With
 // SyncMeta set, every session, turn and fact has a valid Stamp.
