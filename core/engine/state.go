@@ -179,7 +179,7 @@ func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
 // Turns are grouped by session in one pass and each conversation is sorted
 // on its own (usually found in order already), which costs a fraction of
 // one sort of all the turns: a cold start files every stored turn.
-func conversationOrder(turns []model.Turn) (order []int, bucket []int32) {
+func conversationOrder(turns []model.Turn) (perm []int, bucket []int32) {
 	ids := map[string]int32{}
 	var keys []string
 	var counts []int
@@ -207,10 +207,10 @@ func conversationOrder(turns []model.Turn) (order []int, bucket []int32) {
 		start[b] = at
 		at += counts[b]
 	}
-	order = make([]int, len(turns))
+	perm = make([]int, len(turns))
 	next := slices.Clone(start)
 	for i, b := range bucket {
-		order[next[b]] = i
+		perm[next[b]] = i
 		next[b]++
 	}
 	inConversation := func(a, b int) int {
@@ -218,12 +218,12 @@ func conversationOrder(turns []model.Turn) (order []int, bucket []int32) {
 		return cmp.Or(x.Time.Compare(y.Time), cmp.Compare(x.ID, y.ID))
 	}
 	for b, from := range start {
-		conv := order[from : from+counts[b]]
+		conv := perm[from : from+counts[b]]
 		if !slices.IsSortedFunc(conv, inConversation) {
 			slices.SortFunc(conv, inConversation)
 		}
 	}
-	return order, bucket
+	return perm, bucket
 }
 
 // reuseTerms returns the analysed terms reuse has for a turn with t's id
@@ -282,12 +282,12 @@ func (e *Engine) loadReuse(st *model.State, terms *snapshot.Terms, reuse *Engine
 	// Turns are filed session by session in conversation order, then both
 	// indexes are built in one pass each (index.Build), which is what makes
 	// a cold start fast.
-	order, bucket := conversationOrder(st.Turns)
-	bySess := make([]*session, len(order)) // by bucket: the turn's session, once looked up
+	perm, bucket := conversationOrder(st.Turns)
+	bySess := make([]*session, len(perm)) // by bucket: the turn's session, once looked up
 	turns := make([]*turn, 0, len(st.Turns))
 	records := make([]turn, len(st.Turns)) // one allocation for all turns
 	n.turns = make(map[string]*turn, len(st.Turns))
-	for k, i := range order {
+	for k, i := range perm {
 		t := st.Turns[i]
 		// A snapshot's decoder has validated its turns already; a State
 		// from elsewhere is checked here.

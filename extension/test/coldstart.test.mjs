@@ -20,7 +20,6 @@ test('cold start to first recall with 10,000 stored turns', async (t) => {
     assert.equal(reply.hits?.[0]?.id, 't7777', JSON.stringify(reply).slice(0, 200));
     const status = await op(page, { op: 'status' });
     assert.equal(status.engine.turns, 10000);
-    console.log('TRACE', JSON.stringify((await op(page, { op: 'version' })).trace));
     runs.push({ ms, ...status.timings, snapshot_bytes: status.snapshot?.size, log: status.log });
   }
   for (const r of runs) {

@@ -127,6 +127,22 @@ export async function stopWorker(browser, page) {
   return before;
 }
 
+/**
+ * watchWorker records every running status DevTools reports for this
+ * extension's worker from now on ("starting", "running", "stopping",
+ * "stopped") in seen; detach() stops watching. page is an extension page.
+ */
+export async function watchWorker(browser, page) {
+  const cdp = await browser.ctx.newCDPSession(page);
+  const ours = `chrome-extension://${browser.id}/`;
+  const seen = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const v of versions) if (v.scriptURL.startsWith(ours)) seen.push(v.runningStatus);
+  });
+  await cdp.send('ServiceWorker.enable');
+  return { seen, detach: () => cdp.detach() };
+}
+
 /** serve starts a local HTTP server for fixture pages; returns {url, close}. */
 export async function serve(pages) {
   const server = createServer((req, res) => {

@@ -1,8 +1,8 @@
 // The engine module ships LZMA-compressed (module.js, lzma.js): unpacked and
 // checked once per install or update, kept in its own IndexedDB database,
-// compiled from there at later starts; a kept copy that is gone, from another
-// version or damaged is replaced by a fresh unpack; a damaged package is
-// reported, never run.
+// compiled from there at later starts (its SHA-256 checked again); a kept copy
+// that is gone, from another version, changed or damaged is replaced by a fresh
+// unpack; a damaged package is reported, never run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -33,6 +33,13 @@ const replace = (page, how) => page.evaluate((how) => new Promise((resolve, reje
       const get = store.get(key);
       get.onsuccess = () => {
         if (how === 'garbage') store.put(new Uint8Array(get.result.byteLength).fill(7).buffer, key);
+        else if (how === 'changed') {
+          // One byte near the end: inside the data section, so the module
+          // still compiles; only the hash check can tell.
+          const bytes = new Uint8Array(get.result.slice(0));
+          bytes[bytes.length - 100] ^= 1;
+          store.put(bytes.buffer, key);
+        }
         else { store.delete(key); store.put(get.result, 'an-older-version'); }
       };
     };
@@ -59,7 +66,7 @@ test('unpacked once, compiled from the kept copy after; a damaged or outdated co
   assert.equal(typeof status.timings.module_read_ms, 'number');
   assert.equal(status.engine.turns, 1);
 
-  for (const how of ['garbage', 'outdated']) {
+  for (const how of ['garbage', 'changed', 'outdated']) {
     await replace(page, how);
     await stopWorker(browser, page);
     status = await op(page, { op: 'status' });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { launch, openManager, op, serveSite, stopWorker, storeTurns } from './helpers.mjs';
+import { launch, openManager, op, serveSite, stopWorker, storeTurns, watchWorker } from './helpers.mjs';
 
 const FACT = 'I adopted a greyhound named Comet';
 const NEEDS = 'what should I feed Comet?';
@@ -414,11 +414,12 @@ test('chatgpt: twenty prompts in a row each get their own block; the added send 
 
 // What a person meets after the worker was stopped while idle (MV3 stops it
 // after ~30 s): with 10,000 stored turns the worker needs a cold start before
-// it can answer. Typed at a quick typist's pace (100 ms a key), the chip's
-// preview (asked DEBOUNCE_MS after keystrokes) has woken the worker and loaded
-// the engine by the time Enter is pressed; pasted and sent at once, the send
-// waits for the cold start (keyboard.insertText: one input event, no
-// keystrokes, so no preview — as dictation or autofill would). Both are measured and printed, not asserted; the
+// it can answer. Typed at a quick typist's pace (100 ms a key, so the chip's
+// preview, which waits for a 250 ms pause, never fires), the first keystroke
+// wakes the worker (chip.js, wake) and it is running before the last key; a
+// text inserted without keystrokes and sent at once (keyboard.insertText: one
+// input event, as dictation or autofill would) waits for the cold start and
+// still carries its memories (inject.js, BLOCK_MS). Both are measured and printed, not asserted; the
 // request must carry the block either way.
 test('chatgpt: the first send after the worker was stopped, typed and inserted at once; the added latency is measured', async (t) => {
   const { server, browser, manager, page } = await chatgptSession(t);
@@ -430,7 +431,12 @@ test('chatgpt: the first send after the worker was stopped, typed and inserted a
     const n = server.posts.length;
     await page.click('#prompt-textarea');
     if (how === 'typed') {
-      await page.keyboard.type(NEEDS, { delay: 100 });
+      const worker = await watchWorker(browser, manager);
+      await page.keyboard.type(NEEDS.slice(0, -1), { delay: 100 });
+      const woke = worker.seen.includes('running');
+      await worker.detach();
+      assert.ok(woke, `typing started the worker before the last key (${worker.seen})`);
+      await page.keyboard.type(NEEDS.slice(-1));
     } else {
       await page.keyboard.insertText(NEEDS);       // one trusted input, no keystrokes: no preview
     }

@@ -44,6 +44,8 @@ function keep(db, bytes) {
 }
 
 const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+// digest resolves to the SHA-256 of bytes, in hex.
+const digest = async (bytes) => hex(await crypto.subtle.digest('SHA-256', bytes));
 
 /** unpack reads confidant.wasm.lzma from the package, decodes it and checks its hash. */
 async function unpack(runtime) {
@@ -55,19 +57,33 @@ async function unpack(runtime) {
   } catch (e) {
     throw new ModuleError(`the engine module in the extension is damaged (${e.message}): reinstall Confidant`);
   }
-  if (hex(await crypto.subtle.digest('SHA-256', bytes)) !== MODULE.sha256) {
+  if (await digest(bytes) !== MODULE.sha256) {
     throw new ModuleError('the engine module in the extension is damaged (its SHA-256 does not match): reinstall Confidant');
   }
   return bytes.buffer;
 }
 
 /**
- * engineModule resolves to {module: WebAssembly.Module, timings}: compiled
- * from the kept bytes, or, after an install or update (or if the kept copy is
- * gone or does not compile), from a fresh unpack, which is then kept. Failing
- * to keep it costs the next start another unpack, nothing else.
+ * engineModule resolves to {module: WebAssembly.Module, timings, kept}:
+ * compiled from the kept bytes — whose SHA-256 is checked again, at the same
+ * time, so bytes changed on disk never run — or, after an install or update
+ * (or if the kept copy is gone, changed or does not compile), from a fresh
+ * unpack, which is then kept in the background: kept (a promise, or null)
+ * rejects if that fails, which costs the next start another unpack. The
+ * compiled module is the same for the worker's whole life, so it is compiled
+ * once and every engine (a rebuild after a broken one) is instantiated from
+ * it; a damaged package stays damaged, so that failure is kept too.
  */
-export async function engineModule(runtime) {
+let compiled = null;
+export function engineModule(runtime) {
+  if (!compiled) {
+    compiled = load(runtime);
+    compiled.catch((e) => { if (!(e instanceof ModuleError)) compiled = null; });   // try again on the next start
+  }
+  return compiled;
+}
+
+async function load(runtime) {
   const timings = {};
   let t = performance.now();
   let db = null;
@@ -77,13 +93,10 @@ export async function engineModule(runtime) {
     timings.module_read_ms = performance.now() - t;
     if (bytes) {
       t = performance.now();
-      try {
-        const module = await WebAssembly.compile(bytes);
-        timings.compile_ms = performance.now() - t;
-        return { module, timings };
-      } catch (e) {
-        console.error('confidant: the kept engine module does not compile; unpacking it again', e);
-      }
+      const [module, sum] = await Promise.all([WebAssembly.compile(bytes).catch(() => null), digest(bytes)]);
+      timings.compile_ms = performance.now() - t;
+      if (module && sum === MODULE.sha256) return { module, timings, kept: null };
+      console.error(`confidant: the kept engine module ${module ? 'was changed' : 'does not compile'}; unpacking it again`);
     }
   } catch (e) {
     console.error('confidant: the kept engine module could not be read; unpacking it again', e);
@@ -94,6 +107,7 @@ export async function engineModule(runtime) {
   t = performance.now();
   const module = await WebAssembly.compile(bytes);
   timings.compile_ms = performance.now() - t;
-  if (db) await keep(db, bytes).catch((e) => console.error('confidant: the engine module could not be kept', e));
-  return { module, timings };
+  const kept = db ? keep(db, bytes) : Promise.reject(new Error('its database did not open'));
+  kept.catch(() => {});                           // reported by the caller (service.js)
+  return { module, timings, kept };
 }

@@ -26,13 +26,13 @@ export async function start(runtime) {
   // performance.now() counts from the worker's start: t0 is how long the
   // worker took to load and run its scripts before asking for the engine.
   const t0 = performance.now();
-  let compiled, moduleTimings;
+  let compiled, moduleTimings, kept;
   const opened = openDB();
   // The stored state is read while the module compiles.
   const stored = opened.then(readStored);
   stored.catch(() => {});                         // restore below reports a failed read
   const [engine, db] = await Promise.all([
-    engineModule(runtime).then(({ module, timings }) => { moduleTimings = timings; return loadEngine(module); })
+    engineModule(runtime).then((m) => { moduleTimings = m.timings; kept = m.kept; return loadEngine(m.module); })
       .then((e) => { compiled = performance.now(); return e; }),
     opened,
   ]);
@@ -50,6 +50,8 @@ export async function start(runtime) {
     await store.restore();
   }
   Object.assign(store.timings, moduleTimings);    // module_read_ms, compile_ms, and unpack_ms after an install or update
+  kept?.catch((e) => store.errors.push({ kind: 'module', at: Date.now(),
+    message: `the engine module could not be kept (${e?.message ?? e}): the next start unpacks it again` }));
   store.timings.boot_ms = t0;
   store.timings.engine_ms = compiled - t0;        // read (or unpack), compile, instantiate and start the module
   store.timings.load_ms = t1 - t0;                // that, and the database open and read

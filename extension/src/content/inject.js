@@ -9,7 +9,8 @@
 // skipped memories for this message. A forwarded request is rewritten only
 // when the active adapter recognises it (shape-checked) and its prompt equals
 // a text submitted within SUBMIT_TTL_MS (kit.SUBMIT_TTL_MS), once; it waits at
-// most WAIT_MS for that block. So the MAIN world never receives anything but
+// most FIND_MS for that submit to be seen and then at most BLOCK_MS for its
+// block (a request no submit matches is answered within FIND_MS). So the MAIN world never receives anything but
 // the block for the prompt the user actually sent, inside that prompt's
 // request.
 //
@@ -37,7 +38,9 @@
 (() => {
   const ns = (globalThis.__confidant ??= {});
   if (ns.inject) return;
-  const WAIT_MS = 1000;                                  // covers a cold start of the worker (RATIONALE: how long may a send wait)
+  const FIND_MS = 300;                                   // a request waits this long for its trusted submit to be seen
+  const BLOCK_MS = 1000;                                 // a matched submit waits this long for its block: covers a cold
+                                                         // start of the worker (RATIONALE: how long may a send wait)
   const { SUBMIT_TTL_MS, state } = ns.kit;
   const MAX_PENDING = 8;
   const nonce = crypto.randomUUID();                    // not a secret: see above
@@ -81,9 +84,11 @@
   }
 
   // blockFor resolves to {block, entry} for a just-submitted text (block ''
-  // if none within WAIT_MS), once; entry is null when no submit matched.
+  // if none within BLOCK_MS), once; entry is null when no submit matched
+  // within FIND_MS.
   function blockFor(text) {
-    const deadline = new Promise((resolve) => setTimeout(() => resolve(null), WAIT_MS));
+    const after = (ms) => new Promise((resolve) => setTimeout(() => resolve(null), ms));
+    const deadline = after(FIND_MS);
     const find = () => {
       const now = Date.now();
       const i = pending.findIndex((p) => p.text === text && now - p.at <= SUBMIT_TTL_MS);
@@ -100,7 +105,7 @@
     });
     return Promise.race([submit, deadline]).then(async (entry) => {
       if (!entry) return { block: '', entry: null };
-      const block = await Promise.race([entry.block, deadline.then(() => '')]);
+      const block = await Promise.race([entry.block, after(BLOCK_MS).then(() => '')]);
       return { block, entry };
     });
   }

@@ -19,7 +19,7 @@
   const GUARD = Symbol.for('confidant.page');
   if (window[GUARD]) return;
   Object.defineProperty(window, GUARD, { value: true });
-  const ANSWER_MS = 1200;                                // the isolated world waits ≤ 1000 ms for a block
+  const ANSWER_MS = 1400;                                // the isolated world answers within FIND_MS + BLOCK_MS (1.3 s)
   const MAX_BODY = 1 << 20;
 
   let nonce = null;
