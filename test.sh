@@ -3,12 +3,14 @@
 # the built .wasm under wazero; fuzz targets run their seed corpora), a short
 # coverage-guided fuzz run of the decoders that take outside input (FUZZTIME per
 # target, default 5s; FUZZTIME=0 skips them), and the extension's tests in real
-# Chromium. Installs what the tests need when it is missing: Debian's chromium,
-# zip and age (needs root), the extension's and the Worker's npm packages.
+# Chromium (and a smoke test in real Firefox). Installs what the tests need when
+# it is missing: Debian's chromium, firefox-esr, zip and age (needs root), the
+# extension's and the Worker's npm packages.
 set -euo pipefail
 cd "$(dirname "$0")"
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
+[ -x /usr/bin/firefox-esr ] || missing="$missing firefox-esr"   # extension/test/firefox.test.mjs
 command -v zip > /dev/null || missing="$missing zip"
 command -v xz > /dev/null || missing="$missing xz-utils"  # packs the engine module (build-extension.sh)
 command -v age > /dev/null || missing="$missing age"      # core/seal checks the age CLI opens our passphrase exports
