@@ -174,20 +174,24 @@ async function gate(page) {
   return { held: () => page.evaluate(() => globalThis.held), open: () => page.evaluate(() => globalThis.openGate()) };
 }
 
-test('cancel mid-way: nothing changed, and the manager says so', async (t) => {
-  const { browser, page } = await manager(t);
+// heldImport stores one turn, notes the state, then starts importing a big
+// ChatGPT export from the manager and resolves once its second feed is held
+// by the gate: an import staged in the worker, between two feeds.
+async function heldImport(page) {
   await op(page, { op: 'ingest', turns: [turn('pets', 'dog', 'I have a dog named Biscuit, he is a beagle.', T)] });
   const before = await state(page);
   const file = { name: 'big-export.zip', mimeType: 'application/zip', buffer: zip([{ name: 'conversations.json', data: await bigChatGPT(40) }]) };
-  const started = async () => {
-    const g = await gate(page);
-    await page.getByLabel('Export file').setInputFiles(file);
-    await page.getByRole('button', { name: 'Start import', exact: true }).click();
-    await g.held();
-    return g;
-  };
+  const g = await gate(page);
+  await page.getByLabel('Export file').setInputFiles(file);
+  await page.getByRole('button', { name: 'Start import', exact: true }).click();
+  await g.held();
+  return { before, g };
+}
 
-  let g = await started();
+test('cancel mid-way: nothing changed, and the manager says so', async (t) => {
+  const { browser, page } = await manager(t);
+  const { before, g } = await heldImport(page);
+
   assert.match(await page.getByRole('progressbar', { name: 'Import progress' }).getAttribute('aria-valuetext'), /^\d+%: 1\.0 MB of \d\.\d MB read · \d+ conversations, \d+ messages, \d+ facts so far$/);
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'chat-import-cancel', 'focus moved to Cancel');
   await page.keyboard.press('Enter');
@@ -205,18 +209,8 @@ test('cancel mid-way: nothing changed, and the manager says so', async (t) => {
 // whole import then ran, and completed, on the new worker.)
 test('a worker stopped mid-import: nothing changed, and the manager says so', async (t) => {
   const { browser, page } = await manager(t);
-  await op(page, { op: 'ingest', turns: [turn('pets', 'dog', 'I have a dog named Biscuit, he is a beagle.', T)] });
-  const before = await state(page);
-  const file = { name: 'big-export.zip', mimeType: 'application/zip', buffer: zip([{ name: 'conversations.json', data: await bigChatGPT(40) }]) };
-  const started = async () => {
-    const g = await gate(page);
-    await page.getByLabel('Export file').setInputFiles(file);
-    await page.getByRole('button', { name: 'Start import', exact: true }).click();
-    await g.held();
-    return g;
-  };
+  const { before, g } = await heldImport(page);
 
-  const g = await started();
   const instance = await stopWorker(browser, page);
   await g.open();
   const stopped = await finished(page);
