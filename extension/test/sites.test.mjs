@@ -415,8 +415,9 @@ test('chatgpt: twenty prompts in a row each get their own block; the added send 
 // What a person meets after the worker was stopped while idle (MV3 stops it
 // after ~30 s): with 10,000 stored turns the worker needs a cold start before
 // it can answer. Typed at a quick typist's pace (100 ms a key, so the chip's
-// preview, which waits for a 250 ms pause, never fires), the first keystroke
-// wakes the worker (chip.js, wake) and it is running before the last key; a
+// preview, which waits for a 250 ms pause, never fires), the click into the
+// composer and the keystrokes wake the worker (chip.js, wake) and it is
+// running before the last key; a
 // text inserted without keystrokes and sent at once (keyboard.insertText: one
 // input event, as dictation or autofill would) waits for the cold start and
 // still carries its memories (inject.js, BLOCK_MS). Both are measured and printed, not asserted; the

@@ -267,7 +267,8 @@
     }
     state.watch(reset);
 
-    // wake starts the worker as the user starts typing. MV3 stops an idle
+    // wake starts the worker as the user starts typing (or focuses the
+    // composer: see the focusin listener below). MV3 stops an idle
     // service worker after ~30 s, and its cold start (the engine's module and
     // the stored memories) takes a few hundred ms with a large store; the
     // preview cannot be the wake-up, since it waits for a pause in typing. A
@@ -302,6 +303,9 @@
       render();
     };
     listen(window, Object.fromEntries(['keydown', 'paste', 'cut', 'drop', 'compositionend'].map((type) => [type, typed])));
+    // Focusing the composer wakes the worker too: a prompt that arrives
+    // without keystrokes (dictation, autofill) usually follows a click there.
+    listen(window, { focusin: (e) => { if (e.isTrusted && state.isOn() && inComposer(e)) wake(); } });
 
     chip.addEventListener('click', (e) => { if (e.isTrusted) { if (opened) close(true); else openPanel(); } });
     skipButton.addEventListener('click', (e) => {
