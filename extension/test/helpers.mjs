@@ -85,6 +85,9 @@ export async function openManager(browser) {
   const page = await browser.ctx.newPage();
   await page.goto(`chrome-extension://${browser.id}/ui/manager.html`);
   await page.waitForFunction(() => typeof chrome?.runtime?.sendMessage === 'function');
+  // The first start after install unpacks the engine module (module.js):
+  // tests begin once it is done, as a user would after installing.
+  await op(page, { op: 'status' });
   return page;
 }
 

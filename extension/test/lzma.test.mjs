@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { decodeLzma, LzmaError } from '../src/background/lzma.js';
+import { decodeLzma, decodeLzmaAsync, LzmaError } from '../src/background/lzma.js';
 import { WASM } from './helpers.mjs';
 
 const xz = (data, ...opts) => new Uint8Array(execFileSync('xz', ['--format=lzma', '-c', ...opts], { input: data, maxBuffer: 1 << 28 }));
@@ -40,6 +40,12 @@ test('decodes the engine module exactly', async () => {
   const got = decodeLzma(packed, wasm.length);
   const ms = performance.now() - t0;
   assert.equal(Buffer.compare(Buffer.from(got), wasm), 0);
+  // In steps, the event loop runs in between (a timer set now fires before the end).
+  let ticked = false;
+  setTimeout(() => { ticked = true; }, 0);
+  const stepped = await decodeLzmaAsync(packed, wasm.length);
+  assert.equal(Buffer.compare(Buffer.from(stepped), wasm), 0);
+  assert.ok(ticked, 'the event loop ran during the decode');
   console.log(`unpacked the ${(wasm.length / 1e6).toFixed(1)} MB module in ${ms.toFixed(0)} ms (Node)`);
 });
 

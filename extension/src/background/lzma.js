@@ -4,7 +4,8 @@
 // install or update (module.js). Written from the format's description (the
 // LZMA SDK's lzma-specification.txt); see RATIONALE.md.
 //
-// decodeLzma(bytes, expectedSize) → Uint8Array of exactly expectedSize bytes.
+// decodeLzma(bytes, expectedSize) → Uint8Array of exactly expectedSize bytes;
+// decodeLzmaAsync(bytes, expectedSize) → the same, in steps (see below).
 // Damaged input throws LzmaError saying what is wrong; decoding never writes
 // past expectedSize and always ends (every loop consumes input or output).
 
@@ -73,6 +74,32 @@ class RangeDecoder {
 }
 
 export function decodeLzma(bytes, expectedSize) {
+  const steps = decode(bytes, expectedSize);
+  for (;;) {
+    const { done, value } = steps.next();
+    if (done) return value;
+  }
+}
+
+/**
+ * decodeLzmaAsync is decodeLzma that gives the event loop a turn after every
+ * STEP bytes of output, so that a worker unpacking the engine module (several
+ * hundred milliseconds, once per install) still answers messages meanwhile.
+ */
+export async function decodeLzmaAsync(bytes, expectedSize) {
+  const steps = decode(bytes, expectedSize);
+  for (;;) {
+    const { done, value } = steps.next();
+    if (done) return value;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+const STEP = 1 << 18;
+
+// decode is the decoder; it yields after every STEP bytes of output and
+// returns the output.
+function* decode(bytes, expectedSize) {
   if (!(bytes instanceof Uint8Array)) bytes = new Uint8Array(bytes);
   if (bytes.length < HEADER + 5) throw new LzmaError(`not an .lzma file: ${bytes.length} bytes`);
   let d = bytes[0];
@@ -128,8 +155,12 @@ export function decodeLzma(bytes, expectedSize) {
   };
 
   const pbMask = (1 << pb) - 1, lpMask = (1 << lp) - 1;
-  let pos = 0, state = 0, rep0 = 0, rep1 = 0, rep2 = 0, rep3 = 0;
+  let pos = 0, state = 0, rep0 = 0, rep1 = 0, rep2 = 0, rep3 = 0, pause = STEP;
   while (pos < expectedSize || unknown) {
+    if (pos >= pause) {
+      pause = pos + STEP;
+      yield pos;
+    }
     const posState = pos & pbMask;
     if (bit(isMatch, (state << 4) + posState) === 0) {
       if (pos >= expectedSize) throw new LzmaError(`more than the expected ${expectedSize} bytes`);

@@ -6,7 +6,7 @@
 // bytes in their own IndexedDB database, keyed by the hash; every later start
 // compiles them from there. See RATIONALE.md ("Why is the engine module
 // shipped LZMA-compressed?").
-import { decodeLzma } from './lzma.js';
+import { decodeLzmaAsync } from './lzma.js';
 import { MODULE } from './module-info.js';
 
 const DB = 'confidant-module';
@@ -53,7 +53,7 @@ async function unpack(runtime) {
   if (!res.ok) throw new ModuleError(`the engine module ${MODULE.file} is missing from the extension: reinstall Confidant`);
   let bytes;
   try {
-    bytes = decodeLzma(new Uint8Array(await res.arrayBuffer()), MODULE.size);
+    bytes = await decodeLzmaAsync(new Uint8Array(await res.arrayBuffer()), MODULE.size);
   } catch (e) {
     throw new ModuleError(`the engine module in the extension is damaged (${e.message}): reinstall Confidant`);
   }
