@@ -444,6 +444,19 @@ test('manager data: encrypted export (.age): wrong passphrase is refused and cha
   assert.deepEqual(await snap(other.page), before, 'the right passphrase restored the same state');
   assert.equal(await other.page.getByLabel('Passphrase of the file').isHidden(), true);
   assert.equal((await op(other.page, { op: 'status' })).log, 0, 'import.age (and its passphrase) is never logged');
+
+  // After delete everything, the same file brings nothing back and says so;
+  // "Bring back" re-imports it with the passphrase given for that import
+  // (kept in the page only until used), and the items are back.
+  const restored = await state(other.page);
+  await wipeAll(other.page);
+  status = await importFile(other.page, file, 'correct horse battery staple');
+  const items = before.stats.sessions + before.stats.turns + before.facts.length;
+  assert.match(await status.textContent(), new RegExp(`; ${items} items in this file were deleted here after it was made`));
+  await other.page.getByRole('button', { name: `Bring back ${items} deleted items` }).click();
+  await other.page.getByText(new RegExp(`^Imported “.*\\.age”: 0 conversations, 0 messages and 0 facts added; ${items} deleted items brought back`)).waitFor();
+  assert.deepEqual(await state(other.page), restored, 'the items are back');
+  assert.equal(await other.page.getByLabel('Passphrase of the file').inputValue().catch(() => ''), '', 'the passphrase is not left in the form');
 });
 
 test('manager data: Markdown export downloads a readable file with the facts', async (t) => {
