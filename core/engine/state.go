@@ -426,15 +426,7 @@ func (e *Engine) ImportUntrusted(data []byte) error {
 	// The file's stamps and device are not this device's: the import is
 	// an edit of the whole store (adopt).
 	st.Sync = nil
-	for i := range st.Sessions {
-		st.Sessions[i].Stamp = hlc.Stamp{}
-	}
-	for i := range st.Turns {
-		st.Turns[i].Stamp = hlc.Stamp{}
-	}
-	for i := range st.Facts {
-		st.Facts[i].Stamp = hlc.Stamp{}
-	}
+	st.ClearStamps()
 	old := *e
 	if err := e.load(st, nil); err != nil {
 		return err

@@ -61,15 +61,7 @@ func TestSyncSectionRoundTrip(t *testing.T) {
 	plain.Sync = nil
 	_, err = Marshal(plain)
 	require.ErrorIs(t, err, ErrInvalid, "a stamp the format would drop")
-	for i := range plain.Sessions {
-		plain.Sessions[i].Stamp = hlc.Stamp{}
-	}
-	for i := range plain.Turns {
-		plain.Turns[i].Stamp = hlc.Stamp{}
-	}
-	for i := range plain.Facts {
-		plain.Facts[i].Stamp = hlc.Stamp{}
-	}
+	plain.ClearStamps()
 	b1, err := Marshal(plain)
 	require.NoError(t, err)
 	require.Equal(t, byte(1), b1[4])
