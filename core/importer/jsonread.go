@@ -93,20 +93,8 @@ func (r *reader) literal(lit string) error {
 // object calls fn with each member's name (valid until fn returns); fn
 // must consume the value. A null is an empty object.
 func (r *reader) object(path string, fn func(key []byte) error) error {
-	if ok, err := r.null(); ok || err != nil {
+	if empty, err := r.open(path, '{', '}', "an object"); empty || err != nil {
 		return err
-	}
-	if r.peek() != '{' {
-		return r.typeErr(path, "an object")
-	}
-	if r.depth++; r.depth > maxDepth {
-		return r.fail("nested too deeply")
-	}
-	r.i++
-	if r.peek() == '}' {
-		r.i++
-		r.depth--
-		return nil
 	}
 	for {
 		if r.peek() != '"' {
@@ -126,17 +114,8 @@ func (r *reader) object(path string, fn func(key []byte) error) error {
 		if err := fn(key); err != nil {
 			return err
 		}
-		switch r.peek() {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			r.depth--
-			return nil
-		case 0:
-			return r.fail("unexpected end of the conversation")
-		default:
-			return r.fail("expected ',' or '}', found %s", describe(r.b[r.i:]))
+		if done, err := r.next('}'); done || err != nil {
+			return err
 		}
 	}
 }
@@ -144,37 +123,56 @@ func (r *reader) object(path string, fn func(key []byte) error) error {
 // array calls fn for each element; fn must consume it. A null is an empty
 // array.
 func (r *reader) array(path string, fn func() error) error {
-	if ok, err := r.null(); ok || err != nil {
+	if empty, err := r.open(path, '[', ']', "an array"); empty || err != nil {
 		return err
-	}
-	if r.peek() != '[' {
-		return r.typeErr(path, "an array")
-	}
-	if r.depth++; r.depth > maxDepth {
-		return r.fail("nested too deeply")
-	}
-	r.i++
-	if r.peek() == ']' {
-		r.i++
-		r.depth--
-		return nil
 	}
 	for {
 		if err := fn(); err != nil {
 			return err
 		}
-		switch r.peek() {
-		case ',':
-			r.i++
-		case ']':
-			r.i++
-			r.depth--
-			return nil
-		case 0:
-			return r.fail("unexpected end of the conversation")
-		default:
-			return r.fail("expected ',' or ']', found %s", describe(r.b[r.i:]))
+		if done, err := r.next(']'); done || err != nil {
+			return err
 		}
+	}
+}
+
+// open enters an object or array (opening byte open, closing byte close,
+// what names it in errors): empty is true for a null or an empty one, which
+// is then consumed whole.
+func (r *reader) open(path string, open, close byte, what string) (empty bool, err error) {
+	if ok, err := r.null(); ok || err != nil {
+		return true, err
+	}
+	if r.peek() != open {
+		return true, r.typeErr(path, what)
+	}
+	if r.depth++; r.depth > maxDepth {
+		return true, r.fail("nested too deeply")
+	}
+	r.i++
+	if r.peek() == close {
+		r.i++
+		r.depth--
+		return true, nil
+	}
+	return false, nil
+}
+
+// next reads what follows a member or element: ',' (more follow) or close
+// (done, the container is left).
+func (r *reader) next(close byte) (done bool, err error) {
+	switch r.peek() {
+	case ',':
+		r.i++
+		return false, nil
+	case close:
+		r.i++
+		r.depth--
+		return true, nil
+	case 0:
+		return true, r.fail("unexpected end of the conversation")
+	default:
+		return true, r.fail("expected ',' or '%c', found %s", close, describe(r.b[r.i:]))
 	}
 }
 
