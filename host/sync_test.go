@@ -63,6 +63,19 @@ func syncServer(t *testing.T) (*httptest.Server, *capture) {
 
 func wasmDevice(t *testing.T) host.Client { return engines["wasm"](t) }
 
+// pairedDevices returns two engines (through the .wasm) in one vault: a set
+// it up (setup is its reply), b joined with its recovery code.
+func pairedDevices(t *testing.T) (a, b host.Client, setup wasm.SyncSetupReply) {
+	t.Helper()
+	ctx := context.Background()
+	a, b = wasmDevice(t), wasmDevice(t)
+	setup, err := a.SyncSetup(ctx)
+	require.NoError(t, err)
+	_, err = b.SyncJoin(ctx, setup.RecoveryCode)
+	require.NoError(t, err)
+	return a, b, setup
+}
+
 func say(t *testing.T, c host.Client, sess, id, text string, at time.Time) {
 	t.Helper()
 	_, err := c.Ingest(context.Background(), nil, []model.Turn{{ID: id, Session: sess, Role: model.RoleUser, Text: text, Time: at}})
@@ -152,11 +165,7 @@ func TestSyncRacingPushes(t *testing.T) {
 	ctx := context.Background()
 	srv, _ := syncServer(t)
 	t0 := time.Date(2025, 5, 1, 9, 0, 0, 0, time.UTC)
-	a, b := wasmDevice(t), wasmDevice(t)
-	setup, err := a.SyncSetup(ctx)
-	require.NoError(t, err)
-	_, err = b.SyncJoin(ctx, setup.RecoveryCode)
-	require.NoError(t, err)
+	a, b, setup := pairedDevices(t)
 	syncOK(t, a, srv.URL)
 	syncOK(t, b, srv.URL)
 	say(t, a, "s1", "a1", "I run marathons", t0)
@@ -212,11 +221,7 @@ func TestSyncRefusesReplayTamperAndSwap(t *testing.T) {
 	ctx := context.Background()
 	srv, _ := syncServer(t)
 	t0 := time.Date(2025, 5, 1, 9, 0, 0, 0, time.UTC)
-	a, b := wasmDevice(t), wasmDevice(t)
-	setup, err := a.SyncSetup(ctx)
-	require.NoError(t, err)
-	_, err = b.SyncJoin(ctx, setup.RecoveryCode)
-	require.NoError(t, err)
+	a, b, setup := pairedDevices(t)
 	say(t, a, "s1", "a1", "first", t0)
 	syncOK(t, a, srv.URL)
 	get := func(path string) []byte {
@@ -235,7 +240,7 @@ func TestSyncRefusesReplayTamperAndSwap(t *testing.T) {
 	syncOK(t, b, srv.URL)
 	before := hashOf(t, b)
 
-	_, err = b.SyncOpen(ctx, v1, 1)
+	_, err := b.SyncOpen(ctx, v1, 1)
 	require.Equal(t, wasm.CodeRollback, wasmCode(err), "%v", err)
 
 	head := get("/head")
@@ -270,11 +275,7 @@ func TestSync10k(t *testing.T) {
 	}
 	ctx := context.Background()
 	srv, _ := syncServer(t)
-	a, b := wasmDevice(t), wasmDevice(t)
-	setup, err := a.SyncSetup(ctx)
-	require.NoError(t, err)
-	_, err = b.SyncJoin(ctx, setup.RecoveryCode)
-	require.NoError(t, err)
+	a, b, _ := pairedDevices(t)
 	turns := genTurns(10000)
 	raw := 0
 	for i := 0; i < len(turns); i += 2000 {
