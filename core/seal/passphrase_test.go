@@ -2,10 +2,10 @@ package seal
 
 import (
 	"bytes"
+	"github.com/confidant-dev/confidant/internal/agecli"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -128,46 +128,17 @@ func TestPassphraseAgeLibrary(t *testing.T) {
 
 // ageCLI returns the paths of the age command and of script (util-linux,
 // which gives age the terminal it reads passphrases from), or skips.
-func ageCLI(t *testing.T) (ageBin, scriptBin string) {
-	ageBin, err := exec.LookPath("age")
-	if err != nil {
-		t.Skip("SKIPPED: no age binary on PATH (Debian package age): the age command-line cross-check did not run")
-	}
-	scriptBin, err = exec.LookPath("script")
-	if err != nil {
-		t.Skip("SKIPPED: no script binary (Debian package util-linux) to give age a terminal: the age command-line cross-check did not run")
-	}
-	return ageBin, scriptBin
-}
-
 // TestAgeCLIDecryptsPassphraseExport_SkipsWithoutAgeBinary: the age
 // command-line tool decrypts an export with its passphrase, and
 // OpenPassphrase opens a file the tool encrypted.
 func TestAgeCLIDecryptsPassphraseExport_SkipsWithoutAgeBinary(t *testing.T) {
 	t.Parallel()
-	ageBin, scriptBin := ageCLI(t)
-	dir := t.TempDir()
 	data := []byte("CFDS exported memories\n")
 	blob, err := SealPassphrase("tr0ub4dor&3", data)
 	require.NoError(t, err)
-	in, out := filepath.Join(dir, "export.age"), filepath.Join(dir, "export.out")
-	require.NoError(t, os.WriteFile(in, blob, 0o600))
-	cmd := exec.Command(scriptBin, "-qec", ageBin+" -d -o "+out+" "+in, "/dev/null")
-	cmd.Stdin = strings.NewReader("tr0ub4dor&3\n")
-	msg, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", msg)
-	got, err := os.ReadFile(out)
-	require.NoError(t, err)
-	require.Equal(t, data, got)
+	require.Equal(t, data, agecli.Decrypt(t, blob, "tr0ub4dor&3"))
 
-	plain, enc := filepath.Join(dir, "plain"), filepath.Join(dir, "cli.age")
-	require.NoError(t, os.WriteFile(plain, data, 0o600))
-	cmd = exec.Command(scriptBin, "-qec", ageBin+" -p -o "+enc+" "+plain, "/dev/null")
-	cmd.Stdin = strings.NewReader("tr0ub4dor&3\ntr0ub4dor&3\n")
-	msg, err = cmd.CombinedOutput()
-	require.NoError(t, err, "%s", msg)
-	fromCLI, err := os.ReadFile(enc)
-	require.NoError(t, err)
+	fromCLI := agecli.Encrypt(t, data, "tr0ub4dor&3")
 	opened, err := OpenPassphrase("tr0ub4dor&3", fromCLI)
 	require.NoError(t, err)
 	require.Equal(t, data, opened)
@@ -176,7 +147,7 @@ func TestAgeCLIDecryptsPassphraseExport_SkipsWithoutAgeBinary(t *testing.T) {
 // TestAgeCLIDecryptsSealedBlob_SkipsWithoutAgeBinary: a sealed blob is an
 // age file the command-line tool decrypts with the derived identity.
 func TestAgeCLIDecryptsSealedBlob_SkipsWithoutAgeBinary(t *testing.T) {
-	ageBin, _ := ageCLI(t)
+	ageBin, _ := agecli.Find(t)
 	dir := t.TempDir()
 	k := fixedKey(5)
 	blob, err := Seal(k, hdr(k, 1, [32]byte{}), []byte("snapshot"))
