@@ -2,27 +2,12 @@ package seal
 
 import (
 	"bytes"
-	"os"
+	"github.com/confidant-dev/confidant/internal/testfiles"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
-
-// goldenBlobs returns the committed golden blobs, failing if there are none
-// (a glob that matched nothing would make the fuzz targets test nothing).
-func goldenBlobs(f *testing.F) [][]byte {
-	files, err := filepath.Glob(filepath.Join(goldenDir, "*.age"))
-	require.NoError(f, err)
-	require.NotEmpty(f, files, "no golden vectors in %s", goldenDir)
-	var out [][]byte
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		require.NoError(f, err)
-		out = append(out, b)
-	}
-	return out
-}
 
 // FuzzOpen: Open never panics and fails with exactly one sentinel, on random
 // blobs and mutations of the golden vectors; what opens re-seals and opens
@@ -30,7 +15,7 @@ func goldenBlobs(f *testing.F) [][]byte {
 // fuzzer's default minimisation of such an input takes minutes during which
 // no exec is counted: run it with -fuzzminimizetime 1s.
 func FuzzOpen(f *testing.F) {
-	for _, b := range goldenBlobs(f) {
+	for _, b := range testfiles.Read(f, filepath.Join(goldenDir, "*.age")) {
 		f.Add(b)
 	}
 	f.Add([]byte{})

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"cmp"
 	"errors"
+	"github.com/confidant-dev/confidant/internal/testfiles"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -18,29 +18,13 @@ import (
 	"github.com/confidant-dev/confidant/core/model"
 )
 
-// vectorFiles returns the golden vectors, failing if there are none: a seed
-// glob that silently matches nothing would make the fuzz targets test
-// nothing.
-func vectorFiles(f *testing.F) [][]byte {
-	files, err := filepath.Glob(filepath.Join(vectorDir, "*.cfds"))
-	require.NoError(f, err)
-	require.NotEmpty(f, files, "no seed vectors in %s", vectorDir)
-	var out [][]byte
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		require.NoError(f, err)
-		out = append(out, b)
-	}
-	return out
-}
-
 // FuzzDecode: UnmarshalTerms never panics, fails with exactly one
 // sentinel, agrees with Unmarshal, and whatever it accepts re-encodes, with
 // the same codec, to a snapshot with the same header that decodes to the
 // same state and terms. Seeds: the golden vectors and random snapshots in
 // both codecs.
 func FuzzDecode(f *testing.F) {
-	for _, b := range vectorFiles(f) {
+	for _, b := range testfiles.Read(f, filepath.Join(vectorDir, "*.cfds")) {
 		f.Add(b)
 	}
 	for seed := range uint64(4) {
