@@ -3,7 +3,6 @@ package wasm
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
 
 	"github.com/confidant-dev/confidant/core/analyze"
 	"github.com/confidant-dev/confidant/core/engine"
@@ -138,7 +137,6 @@ func (h *Handler) ImportRaw(data []byte) (reply []byte) {
 	if len(data) > snapshot.MaxSize {
 		return encodeError(&Error{Code: CodeTooLarge, Message: fmt.Sprintf("snapshot is %d bytes; the limit is %d", len(data), snapshot.MaxSize)})
 	}
-	reserve(len(data))
 	if err := h.E.Import(data); err != nil {
 		return encodeError(toError(err))
 	}
@@ -146,19 +144,3 @@ func (h *Handler) ImportRaw(data []byte) (reply []byte) {
 	return out
 }
 
-// reserveFactor is how much heap a load needs per snapshot byte (measured:
-// a 3 MB local snapshot of 10k turns grows a fresh instance to ~45 MB).
-const reserveFactor = 12
-
-// reserve grows the heap once, before a load, to about what the load will
-// need. Under WebAssembly every memory.grow may copy the whole linear
-// memory; growing in one step instead of dozens is much of a cold start.
-// The block is released at once and its space reused by the load.
-func reserve(n int) {
-	if n <= 0 || n > snapshot.MaxSize/reserveFactor {
-		return
-	}
-	block := make([]byte, n*reserveFactor)
-	block[len(block)-1] = 1
-	runtime.KeepAlive(block)
-}
