@@ -25,7 +25,7 @@ test('cold start to first recall with 10,000 stored turns', async (t) => {
   for (const r of runs) {
     const f = (x) => (typeof x === 'number' ? x.toFixed(0) : x);
     console.log(`cold start → first recall, 10,000 turns: ${f(r.ms)} ms (worker scripts ${f(r.boot_ms)} ms, then ready in ${f(r.ready_ms)} ms: ` +
-      `module ${f(r.engine_ms)} (read ${f(r.module_read_ms)}, compile ${f(r.compile_ms)}, then instantiate and start) and database ${f(r.load_ms)} at once (read ${f(r.read_ms)}), import ${f(r.import_ms)}, replay ${f(r.replay_ms)} ms of ${r.replayed} records; first recall ${f(r.first_op_ms)} ms, ` +
+      `module ${f(r.engine_ms)} (read ${f(r.module_read_ms)}, compile ${f(r.compile_ms)}, instantiate ${f(r.instantiate_ms)}, start ${f(r.init_ms)}) and database ${f(r.load_ms)} at once (read ${f(r.read_ms)}), import ${f(r.import_ms)}, replay ${f(r.replay_ms)} ms of ${r.replayed} records; first recall ${f(r.first_op_ms)} ms, ` +
       `answered ${f(r.answered_ms)} ms after the worker started; ` +
       `snapshot ${(r.snapshot_bytes / 1048576).toFixed(1)} MiB, log ${r.log})`);
   }

@@ -17,6 +17,7 @@ export class EngineError extends Error {}
  */
 export async function loadEngine(source, wasiOptions) {
   const wasi = createWasi(wasiOptions);
+  const t0 = performance.now();
   const instance = source instanceof WebAssembly.Module
     ? await WebAssembly.instantiate(source, wasi.imports)
     : (source instanceof ArrayBuffer || ArrayBuffer.isView(source)
@@ -26,14 +27,19 @@ export async function loadEngine(source, wasiOptions) {
     if (!(name in instance.exports)) throw new EngineError(`engine module does not export ${name}: not a Confidant reactor`);
   }
   wasi.setMemory(instance.exports.memory);
+  const t1 = performance.now();
   instance.exports._initialize();
-  return new Engine(instance.exports);
+  const engine = new Engine(instance.exports);
+  engine.timings = { instantiate_ms: t1 - t0, init_ms: performance.now() - t1 };
+  return engine;
 }
 
 /** Engine wraps the reactor's exports. */
 export class Engine {
   #x;
   broken = null;
+  /** timings: instantiate_ms and init_ms (the Go runtime's and packages' start), from loadEngine. */
+  timings = {};
   constructor(exports) { this.#x = exports; }
 
   /** call sends one request object and returns the reply object (an op result or {error}). */
