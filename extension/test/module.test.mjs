@@ -2,7 +2,8 @@
 // checked once per install or update, kept in its own IndexedDB database,
 // compiled from there at later starts (its SHA-256 checked again); a kept copy
 // that is gone, from another version, changed or damaged is replaced by a fresh
-// unpack; a damaged package is reported, never run.
+// unpack, and so is one in the form earlier builds kept (an ArrayBuffer); a
+// damaged package is reported, never run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -11,42 +12,54 @@ import { launch, openManager, op, stopWorker, turn } from './helpers.mjs';
 
 const T = '2024-03-01T09:00:00Z';
 
-// kept lists the module database's records as [key, byteLength], from an extension page.
+// kept lists the module database's records as [key, type, size], from an extension page.
 const kept = (page) => page.evaluate(() => new Promise((resolve, reject) => {
   const req = indexedDB.open('confidant-module');
   req.onerror = () => reject(req.error);
   req.onsuccess = () => {
     const store = req.result.transaction('module').objectStore('module');
     const keys = store.getAllKeys(), values = store.getAll();
-    values.onsuccess = () => { resolve(keys.result.map((k, i) => [k, values.result[i].byteLength])); req.result.close(); };
+    values.onsuccess = () => {
+      resolve(keys.result.map((k, i) => {
+        const v = values.result[i];
+        return v instanceof Blob ? [k, 'Blob', v.size] : [k, v?.constructor?.name, v?.byteLength];
+      }));
+      req.result.close();
+    };
   };
 }));
 
-// replace runs fn(store, key) on the module database in one read-write transaction.
-const replace = (page, how) => page.evaluate((how) => new Promise((resolve, reject) => {
-  const req = indexedDB.open('confidant-module');
-  req.onsuccess = () => {
-    const db = req.result, tx = db.transaction('module', 'readwrite'), store = tx.objectStore('module');
-    const keys = store.getAllKeys();
-    keys.onsuccess = () => {
-      const [key] = keys.result;
-      const get = store.get(key);
-      get.onsuccess = () => {
-        if (how === 'garbage') store.put(new Uint8Array(get.result.byteLength).fill(7).buffer, key);
-        else if (how === 'changed') {
-          // One byte near the end: inside the data section, so the module
-          // still compiles; only the hash check can tell.
-          const bytes = new Uint8Array(get.result.slice(0));
-          bytes[bytes.length - 100] ^= 1;
-          store.put(bytes.buffer, key);
-        }
-        else { store.delete(key); store.put(get.result, 'an-older-version'); }
-      };
-    };
-    tx.oncomplete = () => { db.close(); resolve(); };
-    tx.onerror = () => reject(tx.error);
-  };
-}), how);
+// replace swaps the kept copy for a damaged, changed, outdated or old-form one.
+const replace = (page, how) => page.evaluate(async (how) => {
+  const open = () => new Promise((resolve, reject) => {
+    const req = indexedDB.open('confidant-module');
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  const done = (tx) => new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = () => reject(tx.error); });
+  const db = await open();
+  let tx = db.transaction('module');
+  const keys = tx.objectStore('module').getAllKeys();
+  await done(tx);
+  const [key] = keys.result;
+  tx = db.transaction('module');
+  const get = tx.objectStore('module').get(key);
+  await done(tx);
+  const blob = get.result;
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  tx = db.transaction('module', 'readwrite');
+  const store = tx.objectStore('module');
+  if (how === 'garbage') store.put(new Blob([new Uint8Array(bytes.length).fill(7)]), key);
+  else if (how === 'changed') {
+    // One byte near the end: inside the data section, so the module
+    // still compiles; only the hash check can tell.
+    bytes[bytes.length - 100] ^= 1;
+    store.put(new Blob([bytes]), key);
+  } else if (how === 'arraybuffer') store.put(bytes.buffer, key);   // the form earlier builds kept
+  else { store.delete(key); store.put(blob, 'an-older-version'); }
+  await done(tx);
+  db.close();
+}, how);
 
 test('unpacked once, compiled from the kept copy after; a damaged or outdated copy is replaced', async (t) => {
   const browser = await launch();
@@ -56,8 +69,9 @@ test('unpacked once, compiled from the kept copy after; a damaged or outdated co
   assert.equal(typeof status.timings.unpack_ms, 'number', 'the first start unpacked the module');
   assert.ok(status.timings.unpack_ms > 0);
   console.log(`first start after install: the module unpacked in ${status.timings.unpack_ms.toFixed(0)} ms, compiled in ${status.timings.compile_ms.toFixed(0)} ms`);
-  const [[sha, size]] = await kept(page);
+  const [[sha, type, size]] = await kept(page);
   assert.match(sha, /^[0-9a-f]{64}$/);
+  assert.equal(type, 'Blob');
   assert.ok(size > 1_000_000, `the kept module is the unpacked one (${size} bytes)`);
   await op(page, { op: 'ingest', turns: [turn('pets', 'dog', 'I have a dog named Biscuit, he is a beagle.', T)] });
 
@@ -67,12 +81,12 @@ test('unpacked once, compiled from the kept copy after; a damaged or outdated co
   assert.equal(typeof status.timings.module_read_ms, 'number');
   assert.equal(status.engine.turns, 1);
 
-  for (const how of ['garbage', 'changed', 'outdated']) {
+  for (const how of ['garbage', 'changed', 'outdated', 'arraybuffer']) {
     await replace(page, how);
     await stopWorker(browser, page);
     status = await op(page, { op: 'status' });
     assert.equal(typeof status.timings.unpack_ms, 'number', `${how}: unpacked again`);
-    assert.deepEqual(await kept(page), [[sha, size]], `${how}: the fresh copy replaced it`);
+    assert.deepEqual(await kept(page), [[sha, 'Blob', size]], `${how}: the fresh copy replaced it`);
     const hits = (await op(page, { op: 'recall', text: 'beagle Biscuit' })).hits;
     assert.equal(hits?.[0]?.id, 'dog', `${how}: the engine works and the memories are there`);
   }
