@@ -140,7 +140,7 @@ func (h *Handler) ImportRaw(data []byte) (reply []byte) {
 	if err := h.E.Import(data); err != nil {
 		return encodeError(toError(err))
 	}
+	h.deferCollection(len(data))
 	out, _ := json.Marshal(h.E.Stats())
 	return out
 }
-

@@ -26,6 +26,7 @@
 //	sessions.get     id, limit?, offset?                             {"session": Summary, "turns": [STurn]}
 //	forget           turn? | session? | all?: true (exactly one)     {"ok": true}
 //	stats            -                                               Stats
+//	collect          -                                               {"heap_bytes"} (a full collection; see collect.go)
 //	settings.get     -                                               Settings
 //	settings.set     token_budget, max_memories, consent?            Settings
 //	snapshot.export  compact?                                        {"data": base64 snapshot}
@@ -331,6 +332,8 @@ type Handler struct {
 	imports map[uint32]*importJob // by id, drawn at random
 
 	sync *syncConfig // nil until sync.setup, sync.join or sync.load
+
+	gc *deferredGC // set while an import's collection is deferred (collect.go)
 }
 
 // NewHandler returns a handler over a fresh engine.
@@ -351,6 +354,7 @@ var ops = map[string]op{
 	"sessions.get":    handle((*Handler).sessionsGet),
 	"forget":          handle((*Handler).forget),
 	"stats":           handle((*Handler).stats),
+	"collect":         handle((*Handler).collect),
 	"settings.get":    handle((*Handler).settingsGet),
 	"settings.set":    handle((*Handler).settingsSet),
 	"snapshot.export": handle((*Handler).snapshotExport),

@@ -117,6 +117,9 @@ export class Service {
       if (store.timings.first_op_ms === undefined) {    // the cold start's last step (status shows it)
         store.timings.first_op_ms = performance.now() - t;
         store.timings.answered_ms = performance.now();  // since the worker started
+        // The import left the module's collector off so that this answer
+        // did not wait for it (wasm/collect.go); it collects now, once idle.
+        setTimeout(() => store.collect(), 0);
       }
     } catch (e) {
       if (e instanceof EngineError) this.#rebuild(ready);

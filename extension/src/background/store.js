@@ -436,6 +436,24 @@ export class Store {
     return { ok: true, removed: count.result };
   }
 
+  /**
+   * collect has the engine run the collection its import deferred
+   * (wasm/collect.go); the worker calls it once idle after the first answer.
+   * Its time and the live heap after it go to the status timings. A broken
+   * engine is left to the next request, which rebuilds it.
+   */
+  collect() {
+    if (this.engine.broken) return;
+    const t = performance.now();
+    try {
+      const reply = this.engine.call({ op: 'collect' });
+      this.timings.collect_ms = performance.now() - t;
+      this.timings.heap_bytes = reply.heap_bytes;
+    } catch (e) {
+      console.error('confidant: the deferred collection failed', e);
+    }
+  }
+
   /** status describes the store for the status op. */
   async status() {
     const tx = this.db.transaction(['snapshot', 'log'], 'readonly');
