@@ -54,39 +54,41 @@ func allergies(list, value string) []Candidate {
 	return out
 }
 
-var dietRules = []rule{
-	{rx(`^I'm (?:an? )?(?:strict |mostly |fully |full |now |also |currently |a )?(` + dietStyles + `)\b`), func(m *match) []Candidate {
-		return dietStyle(m.g[1])
-	}},
-	{rx(`^I (?:keep|eat|cook|eat only|only eat|follow an?|do|went|have gone|switched to an?|switched to|became|started eating|am on an?|have been) (` + dietStyles + `)(?: diet| food| only)?\b`), func(m *match) []Candidate {
-		return dietStyle(m.g[1])
-	}},
-	{rx(`^I'm (?:on|doing|following) (?:an? |the )?(` + dietStyles + `)(?: diet)?\b`), func(m *match) []Candidate { return dietStyle(m.g[1]) }},
-	{rx(`^I'm (?:not|no longer) (?:an? )?(` + dietStyles + `)(?: anymore| any more)?\b`), func(m *match) []Candidate {
-		s := dietStyle(m.g[1])[0]
-		return []Candidate{fact(model.CatDiet, "diet.style", "not "+s.Value, "Is no longer "+s.Value)}
-	}},
-	{rx(`^I (?:stopped being|quit being|gave up being) (` + dietStyles + `)\b`), func(m *match) []Candidate {
-		s := dietStyle(m.g[1])[0]
-		return []Candidate{fact(model.CatDiet, "diet.style", "not "+s.Value, "Is no longer "+s.Value)}
-	}},
-	{rx(`^I (?:don't|never|no longer|can't|won't|try not to|don't really) (?:eat|drink|consume|touch|do) (.+)$`), func(m *match) []Candidate {
-		return foods(m.g[1], "avoids")
-	}},
-	{rx(`^I (?:avoid|stopped eating|stopped drinking|quit eating|quit drinking|cut out) (.+)$`), func(m *match) []Candidate {
-		return foods(m.g[1], "avoids")
-	}},
-	{rx(`^I (?:started eating|eat|started drinking|drink) (.+?) again\b`), func(m *match) []Candidate { return foods(m.g[1], "eats") }},
-	{rx(`^I'm (?:severely |very |mildly |deathly |slightly |super |also )?allergic to (.+)$`), func(m *match) []Candidate {
-		return allergies(m.g[1], "allergic")
-	}},
-	{rx(`^I have (?:an? )?(?:severe |mild |bad |serious |deadly )?([\p{L} ]{2,30}?) allerg(?:y|ies)\b`), func(m *match) []Candidate {
-		return allergies(m.g[1], "allergic")
-	}},
-	{rx(`^I'm (?:\w+ )?(lactose|gluten|fructose|histamine|dairy) intolerant\b`), func(m *match) []Candidate {
-		return allergies(m.g[1], "intolerant")
-	}},
-	{rx(`^I'm (?:not|no longer) allergic to (.+?)(?: anymore| any more)?$`), func(m *match) []Candidate {
-		return allergies(m.g[1], "not allergic")
-	}},
+func dietRules() []rule {
+	return []rule{
+		{rx(`^I'm (?:an? )?(?:strict |mostly |fully |full |now |also |currently |a )?(` + dietStyles + `)\b`), func(m *match) []Candidate {
+			return dietStyle(m.g[1])
+		}},
+		{rx(`^I (?:keep|eat|cook|eat only|only eat|follow an?|do|went|have gone|switched to an?|switched to|became|started eating|am on an?|have been) (` + dietStyles + `)(?: diet| food| only)?\b`), func(m *match) []Candidate {
+			return dietStyle(m.g[1])
+		}},
+		{rx(`^I'm (?:on|doing|following) (?:an? |the )?(` + dietStyles + `)(?: diet)?\b`), func(m *match) []Candidate { return dietStyle(m.g[1]) }},
+		{rx(`^I'm (?:not|no longer) (?:an? )?(` + dietStyles + `)(?: anymore| any more)?\b`), func(m *match) []Candidate {
+			s := dietStyle(m.g[1])[0]
+			return []Candidate{fact(model.CatDiet, "diet.style", "not "+s.Value, "Is no longer "+s.Value)}
+		}},
+		{rx(`^I (?:stopped being|quit being|gave up being) (` + dietStyles + `)\b`), func(m *match) []Candidate {
+			s := dietStyle(m.g[1])[0]
+			return []Candidate{fact(model.CatDiet, "diet.style", "not "+s.Value, "Is no longer "+s.Value)}
+		}},
+		{rx(`^I (?:don't|never|no longer|can't|won't|try not to|don't really) (?:eat|drink|consume|touch|do) (.+)$`), func(m *match) []Candidate {
+			return foods(m.g[1], "avoids")
+		}},
+		{rx(`^I (?:avoid|stopped eating|stopped drinking|quit eating|quit drinking|cut out) (.+)$`), func(m *match) []Candidate {
+			return foods(m.g[1], "avoids")
+		}},
+		{rx(`^I (?:started eating|eat|started drinking|drink) (.+?) again\b`), func(m *match) []Candidate { return foods(m.g[1], "eats") }},
+		{rx(`^I'm (?:severely |very |mildly |deathly |slightly |super |also )?allergic to (.+)$`), func(m *match) []Candidate {
+			return allergies(m.g[1], "allergic")
+		}},
+		{rx(`^I have (?:an? )?(?:severe |mild |bad |serious |deadly )?([\p{L} ]{2,30}?) allerg(?:y|ies)\b`), func(m *match) []Candidate {
+			return allergies(m.g[1], "allergic")
+		}},
+		{rx(`^I'm (?:\w+ )?(lactose|gluten|fructose|histamine|dairy) intolerant\b`), func(m *match) []Candidate {
+			return allergies(m.g[1], "intolerant")
+		}},
+		{rx(`^I'm (?:not|no longer) allergic to (.+?)(?: anymore| any more)?$`), func(m *match) []Candidate {
+			return allergies(m.g[1], "not allergic")
+		}},
+	}
 }

@@ -58,40 +58,42 @@ func studyFacts(rest string) []Candidate {
 	return out
 }
 
-var educationRules = []rule{
-	{rx(`^I(?:'m)? (?:currently |now )?(?:study|studying|major in|majoring in|'m majoring in|read) (.+)$`), func(m *match) []Candidate {
-		return studyFacts(m.g[1])
-	}},
-	{rx(`^I (?:changed|switched) my major to (.+)$`), func(m *match) []Candidate { return studyFacts(m.g[1]) }},
-	{rx(`^I(?: have| hold| got| earned| finished| completed|'m doing|'m pursuing|'m working on|'m getting|'m studying for) (?:an? |my )?(` + degrees + `)(?: degree)? in (.+)$`), func(m *match) []Candidate {
-		d := degree(m.g[1])
-		out := []Candidate{fact(model.CatEducation, "education.degree", d, "Has or is studying for a "+d)}
-		return append(out, studyFacts(m.g[2])...)
-	}},
-	{rx(`^I'm an? (?:(?:first|second|third|fourth|final|\d+(?:st|nd|rd|th))[- ]year )?(` + degrees + ` )?(?:student|candidate)(?: (?:in|of) (.+))?$`), func(m *match) []Candidate {
-		var out []Candidate
-		if d := strings.TrimSpace(m.g[1]); d != "" {
-			out = append(out, fact(model.CatEducation, "education.degree", degree(d), "Is studying for a "+degree(d)))
-		}
-		if m.g[2] != "" {
-			out = append(out, studyFacts(m.g[2])...)
-		}
-		return out
-	}},
-	{rx(`^I (?:graduated|graduate) from (.+)$`), func(m *match) []Candidate {
-		if s, ok := school(m.g[1]); ok {
-			return []Candidate{fact(model.CatEducation, "education.school", s, "Graduated from "+s)}
-		}
-		return nil
-	}},
-	{rx(`^I (?:go to|attend|'m at|'m enrolled at|'m enrolled in) (.+)$`), func(m *match) []Candidate {
-		s, ok := school(m.g[1])
-		if !ok || !schoolWord.MatchString(s) {
+func educationRules() []rule {
+	return []rule{
+		{rx(`^I(?:'m)? (?:currently |now )?(?:study|studying|major in|majoring in|'m majoring in|read) (.+)$`), func(m *match) []Candidate {
+			return studyFacts(m.g[1])
+		}},
+		{rx(`^I (?:changed|switched) my major to (.+)$`), func(m *match) []Candidate { return studyFacts(m.g[1]) }},
+		{rx(`^I(?: have| hold| got| earned| finished| completed|'m doing|'m pursuing|'m working on|'m getting|'m studying for) (?:an? |my )?(` + degrees + `)(?: degree)? in (.+)$`), func(m *match) []Candidate {
+			d := degree(m.g[1])
+			out := []Candidate{fact(model.CatEducation, "education.degree", d, "Has or is studying for a "+d)}
+			return append(out, studyFacts(m.g[2])...)
+		}},
+		{rx(`^I'm an? (?:(?:first|second|third|fourth|final|\d+(?:st|nd|rd|th))[- ]year )?(` + degrees + ` )?(?:student|candidate)(?: (?:in|of) (.+))?$`), func(m *match) []Candidate {
+			var out []Candidate
+			if d := strings.TrimSpace(m.g[1]); d != "" {
+				out = append(out, fact(model.CatEducation, "education.degree", degree(d), "Is studying for a "+degree(d)))
+			}
+			if m.g[2] != "" {
+				out = append(out, studyFacts(m.g[2])...)
+			}
+			return out
+		}},
+		{rx(`^I (?:graduated|graduate) from (.+)$`), func(m *match) []Candidate {
+			if s, ok := school(m.g[1]); ok {
+				return []Candidate{fact(model.CatEducation, "education.school", s, "Graduated from "+s)}
+			}
 			return nil
-		}
-		return []Candidate{fact(model.CatEducation, "education.school", s, "Studies at "+s)}
-	}},
-	{rx(`^I (?:dropped out of|quit) (?:college|school|uni|university|high school)\b`), func(m *match) []Candidate {
-		return []Candidate{fact(model.CatEducation, "education.status", "dropped out", "Dropped out of school")}
-	}},
+		}},
+		{rx(`^I (?:go to|attend|'m at|'m enrolled at|'m enrolled in) (.+)$`), func(m *match) []Candidate {
+			s, ok := school(m.g[1])
+			if !ok || !schoolWord.MatchString(s) {
+				return nil
+			}
+			return []Candidate{fact(model.CatEducation, "education.school", s, "Studies at "+s)}
+		}},
+		{rx(`^I (?:dropped out of|quit) (?:college|school|uni|university|high school)\b`), func(m *match) []Candidate {
+			return []Candidate{fact(model.CatEducation, "education.status", "dropped out", "Dropped out of school")}
+		}},
+	}
 }

@@ -20,17 +20,19 @@ func goal(vp string) []Candidate {
 	return []Candidate{fact(model.CatGoal, "goal:"+vp, "wants", "Wants to "+vp)}
 }
 
-var goalRules = []rule{
-	{rx(`^I (?:really |also |eventually |still )?(?:want|hope|plan|intend|aim|am planning|'m planning|am hoping|'m hoping|am aiming|'m aiming|dream) to (.+)$`), func(m *match) []Candidate {
-		return goal(m.g[1])
-	}},
-	{rx(`^I'm (?:really |also )?(?:trying|working|saving|saving up|saving money|studying|training) (?:hard )?to (.+)$`), func(m *match) []Candidate {
-		return goal(m.g[1])
-	}},
-	{rx(`^my (?:main |big |biggest |long-term |new year's |new years )?(?:goal|dream|aim|ambition|resolution|plan) (?:for (?:this|next) year )?is to (.+)$`), func(m *match) []Candidate {
-		return goal(m.g[1])
-	}},
-	{rx(`^I'm (?:trying|working|aiming) (?:hard )?(?:on|towards|toward) (\w+ing\b.*)$`), func(m *match) []Candidate {
-		return goal(m.g[1])
-	}},
+func goalRules() []rule {
+	return []rule{
+		{rx(`^I (?:really |also |eventually |still )?(?:want|hope|plan|intend|aim|am planning|'m planning|am hoping|'m hoping|am aiming|'m aiming|dream) to (.+)$`), func(m *match) []Candidate {
+			return goal(m.g[1])
+		}},
+		{rx(`^I'm (?:really |also )?(?:trying|working|saving|saving up|saving money|studying|training) (?:hard )?to (.+)$`), func(m *match) []Candidate {
+			return goal(m.g[1])
+		}},
+		{rx(`^my (?:main |big |biggest |long-term |new year's |new years )?(?:goal|dream|aim|ambition|resolution|plan) (?:for (?:this|next) year )?is to (.+)$`), func(m *match) []Candidate {
+			return goal(m.g[1])
+		}},
+		{rx(`^I'm (?:trying|working|aiming) (?:hard )?(?:on|towards|toward) (\w+ing\b.*)$`), func(m *match) []Candidate {
+			return goal(m.g[1])
+		}},
+	}
 }

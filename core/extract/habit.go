@@ -29,24 +29,26 @@ func habit(vp, freq string) []Candidate {
 	return []Candidate{fact(model.CatHabit, "habit:"+vp, freq, title(freq)+": "+vp)}
 }
 
-var habitRules = []rule{
-	{rx(`^I (?:\w+ )?` + adverbs + ` (.+)$`), func(m *match) []Candidate {
-		vp := m.g[2]
-		if strings.EqualFold(m.g[1], "never") && dietVerb.MatchString(vp) {
-			return nil // "I never eat meat" is a diet fact
-		}
-		if f := frequencyRe.FindStringSubmatch(vp); f != nil {
-			return habit(vp, f[1])
-		}
-		return habit(vp, m.g[1])
-	}},
-	{rx(`^I ((?:\w+ ){0,6}?\w+)(?:\s*,\s*|\s+)` + frequency + `\b`), func(m *match) []Candidate {
-		if rxAdverbStart.MatchString(m.g[1]) {
-			return nil // the adverb rule has it
-		}
-		return habit(m.g[1], m.g[2])
-	}},
-	{rx(`^` + frequency + `,? I (.+)$`), func(m *match) []Candidate { return habit(m.g[2], m.g[1]) }},
+func habitRules() []rule {
+	return []rule{
+		{rx(`^I (?:\w+ )?` + adverbs + ` (.+)$`), func(m *match) []Candidate {
+			vp := m.g[2]
+			if strings.EqualFold(m.g[1], "never") && dietVerb.MatchString(vp) {
+				return nil // "I never eat meat" is a diet fact
+			}
+			if f := frequencyRe.FindStringSubmatch(vp); f != nil {
+				return habit(vp, f[1])
+			}
+			return habit(vp, m.g[1])
+		}},
+		{rx(`^I ((?:\w+ ){0,6}?\w+)(?:\s*,\s*|\s+)` + frequency + `\b`), func(m *match) []Candidate {
+			if rxAdverbStart.MatchString(m.g[1]) {
+				return nil // the adverb rule has it
+			}
+			return habit(m.g[1], m.g[2])
+		}},
+		{rx(`^` + frequency + `,? I (.+)$`), func(m *match) []Candidate { return habit(m.g[2], m.g[1]) }},
+	}
 }
 
 var dietVerb = rx(`^(?:eat|drink|consume|touch)\b`)

@@ -33,19 +33,21 @@ func oneCondition(s, value string) []Candidate {
 	return []Candidate{fact(model.CatHealth, "health:"+c, value, text)}
 }
 
-var healthRules = []rule{
-	{rx(`^I (?:have|suffer from|struggle with|live with|deal with|was diagnosed with|got diagnosed with|have been diagnosed with|am being treated for|'m being treated for) (.+)$`), func(m *match) []Candidate {
-		return condition(m.g[1], "has")
-	}},
-	{rx(`^I'm (?:also )?(` + strings.Join(keys(conditionAdjectives), "|") + `)\b`), func(m *match) []Candidate {
-		return condition(conditionAdjectives[strings.ToLower(m.g[1])], "has")
-	}},
-	{rx(`^I (?:recovered from|beat|no longer have) (.+?)(?: anymore)?$`), func(m *match) []Candidate {
-		return condition(m.g[1], "had")
-	}},
-	{rx(`^I'm (?:\w+ )?(pregnant)\b`), func(m *match) []Candidate {
-		return []Candidate{fact(model.CatHealth, "health:pregnancy", "pregnant", "Is pregnant")}
-	}},
+func healthRules() []rule {
+	return []rule{
+		{rx(`^I (?:have|suffer from|struggle with|live with|deal with|was diagnosed with|got diagnosed with|have been diagnosed with|am being treated for|'m being treated for) (.+)$`), func(m *match) []Candidate {
+			return condition(m.g[1], "has")
+		}},
+		{rx(`^I'm (?:also )?(` + strings.Join(keys(conditionAdjectives), "|") + `)\b`), func(m *match) []Candidate {
+			return condition(conditionAdjectives[strings.ToLower(m.g[1])], "has")
+		}},
+		{rx(`^I (?:recovered from|beat|no longer have) (.+?)(?: anymore)?$`), func(m *match) []Candidate {
+			return condition(m.g[1], "had")
+		}},
+		{rx(`^I'm (?:\w+ )?(pregnant)\b`), func(m *match) []Candidate {
+			return []Candidate{fact(model.CatHealth, "health:pregnancy", "pregnant", "Is pregnant")}
+		}},
+	}
 }
 
 func keys(m map[string]string) []string {

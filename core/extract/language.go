@@ -25,21 +25,23 @@ func languageFacts(list, level string) []Candidate {
 	return out
 }
 
-var languageRules = []rule{
-	{rx(`^I (?:can )?speak (?:a little |a bit of |some |basic |decent |conversational |(fluent) )?(.+)$`), func(m *match) []Candidate {
-		if m.g[1] != "" {
-			return languageFacts(m.g[2], "fluent")
-		}
-		return languageFacts(m.g[2], "speaks")
-	}},
-	{rx(`^I'm (?:fluent|bilingual) in (.+)$`), func(m *match) []Candidate { return languageFacts(m.g[1], "fluent") }},
-	{rx(`^I'm (?:currently )?(?:learning|studying) (` + languages + `)\b`), func(m *match) []Candidate {
-		return languageFacts(m.g[1], "learning")
-	}},
-	{rx(`^my (?:native|first|mother) (?:language|tongue) is (.+)$`), func(m *match) []Candidate { return languageFacts(m.g[1], "native") }},
-	{rx(`^(` + languages + `) is my (?:native|first|mother) (?:language|tongue)`), func(m *match) []Candidate {
-		return languageFacts(m.g[1], "native")
-	}},
-	{rx(`^(` + languages + `) is my (?:second|third) language`), func(m *match) []Candidate { return languageFacts(m.g[1], "speaks") }},
-	{rx(`^I'm a native (` + languages + `) speaker`), func(m *match) []Candidate { return languageFacts(m.g[1], "native") }},
+func languageRules() []rule {
+	return []rule{
+		{rx(`^I (?:can )?speak (?:a little |a bit of |some |basic |decent |conversational |(fluent) )?(.+)$`), func(m *match) []Candidate {
+			if m.g[1] != "" {
+				return languageFacts(m.g[2], "fluent")
+			}
+			return languageFacts(m.g[2], "speaks")
+		}},
+		{rx(`^I'm (?:fluent|bilingual) in (.+)$`), func(m *match) []Candidate { return languageFacts(m.g[1], "fluent") }},
+		{rx(`^I'm (?:currently )?(?:learning|studying) (` + languages + `)\b`), func(m *match) []Candidate {
+			return languageFacts(m.g[1], "learning")
+		}},
+		{rx(`^my (?:native|first|mother) (?:language|tongue) is (.+)$`), func(m *match) []Candidate { return languageFacts(m.g[1], "native") }},
+		{rx(`^(` + languages + `) is my (?:native|first|mother) (?:language|tongue)`), func(m *match) []Candidate {
+			return languageFacts(m.g[1], "native")
+		}},
+		{rx(`^(` + languages + `) is my (?:second|third) language`), func(m *match) []Candidate { return languageFacts(m.g[1], "speaks") }},
+		{rx(`^I'm a native (` + languages + `) speaker`), func(m *match) []Candidate { return languageFacts(m.g[1], "native") }},
+	}
 }

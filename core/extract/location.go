@@ -52,18 +52,20 @@ func origin(m *match) []Candidate {
 	return []Candidate{fact(model.CatLocation, "location.origin", p, "Is from "+p)}
 }
 
-var locationRules = []rule{
-	{rx(`^` + subj + ` (?:currently |now |still |also )?(?:live|have lived|have been living|reside|are living|stay) (?:in|near|outside of|outside|just outside|on) (.+)$`), home},
-	{rx(`^(?:I'm|we are|I'm living|we are living) (?:currently |now )?(?:based|located|settled|living) (?:in|near|out of) (.+)$`), home},
-	{rx(`^` + subj + ` (?:just |recently |finally |also )?(?:moved|relocated|have moved|have relocated|moved back|emigrated|have just moved) (?:back )?(?:to|into) (.+)$`), home},
-	{rx(`^I work (?:remotely|from home) (?:from|in) (.+)$`), home},
-	{rx(`^I(?:'m| am| come) (?:originally )?from (.+)$`), origin},
-	{rx(`^I'm originally from (.+)$`), origin},
-	{rx(`^I'm .*?\bfrom (.+)$`), func(m *match) []Candidate {
-		if !capitalized(m.g[1]) {
-			return nil // "I'm back from vacation"
-		}
-		return origin(m)
-	}},
-	{rx(`^I (?:grew up|was born and raised|was raised) in (.+)$`), origin},
+func locationRules() []rule {
+	return []rule{
+		{rx(`^` + subj + ` (?:currently |now |still |also )?(?:live|have lived|have been living|reside|are living|stay) (?:in|near|outside of|outside|just outside|on) (.+)$`), home},
+		{rx(`^(?:I'm|we are|I'm living|we are living) (?:currently |now )?(?:based|located|settled|living) (?:in|near|out of) (.+)$`), home},
+		{rx(`^` + subj + ` (?:just |recently |finally |also )?(?:moved|relocated|have moved|have relocated|moved back|emigrated|have just moved) (?:back )?(?:to|into) (.+)$`), home},
+		{rx(`^I work (?:remotely|from home) (?:from|in) (.+)$`), home},
+		{rx(`^I(?:'m| am| come) (?:originally )?from (.+)$`), origin},
+		{rx(`^I'm originally from (.+)$`), origin},
+		{rx(`^I'm .*?\bfrom (.+)$`), func(m *match) []Candidate {
+			if !capitalized(m.g[1]) {
+				return nil // "I'm back from vacation"
+			}
+			return origin(m)
+		}},
+		{rx(`^I (?:grew up|was born and raised|was raised) in (.+)$`), origin},
+	}
 }

@@ -24,31 +24,33 @@ func planDate(m *match) string {
 	return "planned"
 }
 
-var planRules = []rule{
-	{rx(`^(?:I'm|we are|I will be|we will be) (?:\w+ )?(?:flying|traveling|travelling|heading|driving|going|off|taking a trip|visiting|leaving|sailing|headed) (?:back )?(?:to |for )?(.+)$`), func(m *match) []Candidate {
-		p, ok := planPlace(m.g[1])
-		if !ok || !capitalized(p) {
-			return nil // "I'm going to ask", "I'm going home"
-		}
-		d := planDate(m)
-		return withConf(ConfPlan, fact(model.CatPlan, "plan:trip:"+norm(p), d, "Is travelling to "+p+" ("+d+")"))
-	}},
-	{rx(`^(?:I'm|we are) (?:\w+ )?(?:moving|relocating) (?:back )?to (.+)$`), func(m *match) []Candidate {
-		p, ok := planPlace(m.g[1])
-		if !ok {
-			return nil
-		}
-		d := planDate(m)
-		return withConf(ConfPlan, fact(model.CatPlan, "plan:move:"+norm(p), d, "Is moving to "+p+" ("+d+")"))
-	}},
-	// my wedding is on June 3 / our trip is next week
-	{rx(`^(?:my|our) ((?:[\p{L}'\-]+ ){0,3}?[\p{L}'\-]+) is (.+)$`), func(m *match) []Candidate {
-		return event(m, m.g[1], m.g[2])
-	}},
-	// I have a job interview tomorrow / I've got surgery on Monday
-	{rx(`^(?:I|we) (?:have|got) (?:an? |my |the |our )?((?:[\p{L}'\-]+ ){0,3}?[\p{L}'\-]+) ((?:on |this |next |tomorrow|today|tonight|in \w+ (?:days|weeks)|the day after).*)$`), func(m *match) []Candidate {
-		return event(m, m.g[1], m.g[2])
-	}},
+func planRules() []rule {
+	return []rule{
+		{rx(`^(?:I'm|we are|I will be|we will be) (?:\w+ )?(?:flying|traveling|travelling|heading|driving|going|off|taking a trip|visiting|leaving|sailing|headed) (?:back )?(?:to |for )?(.+)$`), func(m *match) []Candidate {
+			p, ok := planPlace(m.g[1])
+			if !ok || !capitalized(p) {
+				return nil // "I'm going to ask", "I'm going home"
+			}
+			d := planDate(m)
+			return withConf(ConfPlan, fact(model.CatPlan, "plan:trip:"+norm(p), d, "Is travelling to "+p+" ("+d+")"))
+		}},
+		{rx(`^(?:I'm|we are) (?:\w+ )?(?:moving|relocating) (?:back )?to (.+)$`), func(m *match) []Candidate {
+			p, ok := planPlace(m.g[1])
+			if !ok {
+				return nil
+			}
+			d := planDate(m)
+			return withConf(ConfPlan, fact(model.CatPlan, "plan:move:"+norm(p), d, "Is moving to "+p+" ("+d+")"))
+		}},
+		// my wedding is on June 3 / our trip is next week
+		{rx(`^(?:my|our) ((?:[\p{L}'\-]+ ){0,3}?[\p{L}'\-]+) is (.+)$`), func(m *match) []Candidate {
+			return event(m, m.g[1], m.g[2])
+		}},
+		// I have a job interview tomorrow / I've got surgery on Monday
+		{rx(`^(?:I|we) (?:have|got) (?:an? |my |the |our )?((?:[\p{L}'\-]+ ){0,3}?[\p{L}'\-]+) ((?:on |this |next |tomorrow|today|tonight|in \w+ (?:days|weeks)|the day after).*)$`), func(m *match) []Candidate {
+			return event(m, m.g[1], m.g[2])
+		}},
+	}
 }
 
 // dateStart: the words right after the event must be its date, so "my

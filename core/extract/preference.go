@@ -38,40 +38,42 @@ var likeVerbs = map[string]string{
 	"don't care for": "dislikes", "am not a fan of": "dislikes", "don't really like": "dislikes",
 }
 
-var preferenceRules = []rule{
-	{rx(`^I ` + intensifiers + `(love|like|enjoy|adore|hate|dislike|detest|loathe|can't stand|can't bear|don't like|don't enjoy|don't love|no longer like|no longer enjoy|don't care for|don't really like)(?: to)? (.+)$`), func(m *match) []Candidate {
-		return preferenceFacts(m.g[2], likeVerbs[strings.ToLower(m.g[1])])
-	}},
-	{rx(`^I'm (?:an? )?(?:huge |big |massive |great |die-hard |diehard |longtime |lifelong )?fan of (.+)$`), func(m *match) []Candidate {
-		return preferenceFacts(m.g[1], "likes")
-	}},
-	{rx(`^I'm (?:an? )?(?:huge |big |massive |die-hard |diehard )?((?:\p{L}[\p{L}\-]* ){0,2}\p{L}[\p{L}\-]*) fan\b`), func(m *match) []Candidate {
-		if fanAdjectives.MatchString(m.g[1]) {
-			return nil // "a huge fan of X": the rule above
-		}
-		return preferenceFacts(m.g[1], "likes")
-	}},
-	{rx(`^I'm not (?:really )?(?:an? )?(?:big |huge )?fan of (.+)$`), func(m *match) []Candidate {
-		return preferenceFacts(m.g[1], "dislikes")
-	}},
-	{rx(`^I'm (?:really |very |super |so |pretty |totally )?(?:into|obsessed with|passionate about) (.+)$`), func(m *match) []Candidate {
-		return preferenceFacts(m.g[1], "likes")
-	}},
-	{rx(`^I ` + intensifiers + `(?:much |definitely |usually |always )?prefer (.+?) (?:over|to|rather than|instead of|more than) (.+)$`), func(m *match) []Candidate {
-		a, b := norm(cutTail(m.g[1])), norm(cutTail(m.g[2]))
-		if a == "" || b == "" || a == b || words(a) > 4 || words(b) > 4 || notObjects.MatchString(a) {
-			return nil
-		}
-		pair := []string{a, b}
-		sort.Strings(pair)
-		return []Candidate{fact(model.CatPreference, "prefer:"+pair[0]+"|"+pair[1], a, "Prefers "+a+" over "+b)}
-	}},
-	{rx(`^I ` + intensifiers + `(?:much |definitely |usually |always )?prefer (.+)$`), func(m *match) []Candidate {
-		if rx2Over.MatchString(m.g[1]) {
-			return nil // handled by the pair rule
-		}
-		return preferenceFacts(m.g[1], "prefers")
-	}},
+func preferenceRules() []rule {
+	return []rule{
+		{rx(`^I ` + intensifiers + `(love|like|enjoy|adore|hate|dislike|detest|loathe|can't stand|can't bear|don't like|don't enjoy|don't love|no longer like|no longer enjoy|don't care for|don't really like)(?: to)? (.+)$`), func(m *match) []Candidate {
+			return preferenceFacts(m.g[2], likeVerbs[strings.ToLower(m.g[1])])
+		}},
+		{rx(`^I'm (?:an? )?(?:huge |big |massive |great |die-hard |diehard |longtime |lifelong )?fan of (.+)$`), func(m *match) []Candidate {
+			return preferenceFacts(m.g[1], "likes")
+		}},
+		{rx(`^I'm (?:an? )?(?:huge |big |massive |die-hard |diehard )?((?:\p{L}[\p{L}\-]* ){0,2}\p{L}[\p{L}\-]*) fan\b`), func(m *match) []Candidate {
+			if fanAdjectives.MatchString(m.g[1]) {
+				return nil // "a huge fan of X": the rule above
+			}
+			return preferenceFacts(m.g[1], "likes")
+		}},
+		{rx(`^I'm not (?:really )?(?:an? )?(?:big |huge )?fan of (.+)$`), func(m *match) []Candidate {
+			return preferenceFacts(m.g[1], "dislikes")
+		}},
+		{rx(`^I'm (?:really |very |super |so |pretty |totally )?(?:into|obsessed with|passionate about) (.+)$`), func(m *match) []Candidate {
+			return preferenceFacts(m.g[1], "likes")
+		}},
+		{rx(`^I ` + intensifiers + `(?:much |definitely |usually |always )?prefer (.+?) (?:over|to|rather than|instead of|more than) (.+)$`), func(m *match) []Candidate {
+			a, b := norm(cutTail(m.g[1])), norm(cutTail(m.g[2]))
+			if a == "" || b == "" || a == b || words(a) > 4 || words(b) > 4 || notObjects.MatchString(a) {
+				return nil
+			}
+			pair := []string{a, b}
+			sort.Strings(pair)
+			return []Candidate{fact(model.CatPreference, "prefer:"+pair[0]+"|"+pair[1], a, "Prefers "+a+" over "+b)}
+		}},
+		{rx(`^I ` + intensifiers + `(?:much |definitely |usually |always )?prefer (.+)$`), func(m *match) []Candidate {
+			if rx2Over.MatchString(m.g[1]) {
+				return nil // handled by the pair rule
+			}
+			return preferenceFacts(m.g[1], "prefers")
+		}},
+	}
 }
 
 var fanAdjectives = rx(`^(?:huge|big|massive|great|die-hard|diehard|longtime|lifelong|real|true|fair-weather)$`)

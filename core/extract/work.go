@@ -59,69 +59,71 @@ func atEmployer(rest string) []Candidate {
 
 var asTitle = rx(`\bas (?:an? |the )?` + jobTitle + `\b`)
 
-var workRules = []rule{
-	// I work as a nurse / I work nights as an ER nurse
-	// I work as a data engineer at a fintech
-	{rx(`^I(?:'m working| have been working|(?: \w+)? work)(?: \w+)? as (?:an? |the )?(.+?)(?:\s+(?:at|with) (.+))?$`), func(m *match) []Candidate {
-		t := cutTail(employerTail.ReplaceAllString(m.g[1], ""))
-		if t == "" || words(t) > 4 {
-			return nil
-		}
-		out := []Candidate{titleFact(t)}
-		if m.g[2] != "" {
-			if e, ok := employer(m.g[2]); ok {
-				out = append([]Candidate{employerFact(e)}, out...)
+func workRules() []rule {
+	return []rule{
+		// I work as a nurse / I work nights as an ER nurse
+		// I work as a data engineer at a fintech
+		{rx(`^I(?:'m working| have been working|(?: \w+)? work)(?: \w+)? as (?:an? |the )?(.+?)(?:\s+(?:at|with) (.+))?$`), func(m *match) []Candidate {
+			t := cutTail(employerTail.ReplaceAllString(m.g[1], ""))
+			if t == "" || words(t) > 4 {
+				return nil
 			}
-		}
-		return out
-	}},
-	// I work at Google (as a PM) / I work for the city council
-	{rx(`^I(?:'m working| have been working| (?:currently |still |now )?work) (?:at|for|with) (.+)$`), func(m *match) []Candidate {
-		return atEmployer(m.g[1])
-	}},
-	// I'm a software engineer (at Spotify)
-	{rx(`^I'm (?:now |currently |still )?(?:an? |the )` + jobTitle + `(?:\s+(?:at|for|with|of) (.+))?$`), jobAt},
-	{rx(`^I'm (?:now |currently |still )?(?:an? |the )` + jobTitle + `\b(.*)$`), func(m *match) []Candidate {
-		return jobAt(&match{g: []string{m.g[0], m.g[1], ""}})
-	}},
-	{rx(`^I (?:have been|was) (?:an? |the )` + jobTitle + `\b`), jobAt},
-	{rx(`^I teach ((?:[\p{L}\-]+ ){0,2}?[\p{L}\-]+)(?:\s+(?:at|in|to|for|since)\b.*)?$`), func(m *match) []Candidate {
-		return []Candidate{titleFact(m.g[1] + " teacher")}
-	}},
-	// I just started a new job at Deloitte (as a ...)
-	{rx(`^I (?:just |recently |finally )?(?:started|got|landed|accepted|took|begin|began) (?:an? |my )?(?:new )?(?:job|position|role|gig|internship) (?:at|with) (.+)$`), func(m *match) []Candidate {
-		return atEmployer(m.g[1])
-	}},
-	// I started a new job as a staff engineer at Feedzai
-	{rx(`^I (?:just |recently |finally )?(?:started|got|landed|accepted|took|begin|began) (?:an? |my )?(?:new )?(?:job|position|role|gig|internship) as (?:an? |the )?` + jobTitle + `(?:\s+(?:at|with) (.+))?`), func(m *match) []Candidate {
-		out := []Candidate{titleFact(m.g[1])}
-		if m.g[2] != "" {
-			if e, ok := employer(m.g[2]); ok {
-				out = append([]Candidate{employerFact(e)}, out...)
+			out := []Candidate{titleFact(t)}
+			if m.g[2] != "" {
+				if e, ok := employer(m.g[2]); ok {
+					out = append([]Candidate{employerFact(e)}, out...)
+				}
 			}
-		}
-		return out
-	}},
-	{rx(`^I'm now (?:working )?(?:at|with) (.+)$`), func(m *match) []Candidate {
-		if !capitalized(m.g[1]) {
-			return nil // "I'm now at the gym"
-		}
-		return atEmployer(m.g[1])
-	}},
-	// I quit my job (at X) / I got laid off / I'm unemployed
-	{rx(`^I (?:just |recently )?(?:quit|left|lost|got fired from|was fired from|got laid off from|was laid off from) my (?:job|position|role)\b`), noEmployer},
-	{rx(`^I (?:just |recently )?(?:got|was) (?:laid off|fired|let go)\b`), noEmployer},
-	{rx(`^I'm (?:currently |now )?(?:unemployed|jobless|between jobs|out of work|looking for work)\b`), noEmployer},
-	{rx(`^I'm (?:now |happily )?retired\b`), func(m *match) []Candidate {
-		return []Candidate{fact(model.CatWork, "work.title", "retired", "Is retired")}
-	}},
-	{rx(`^I (?:just )?(?:got|was) promoted to (?:an? |the )?(.+)$`), func(m *match) []Candidate {
-		t := cutTail(m.g[1])
-		if t == "" || words(t) > 4 {
-			return nil
-		}
-		return []Candidate{titleFact(t)}
-	}},
+			return out
+		}},
+		// I work at Google (as a PM) / I work for the city council
+		{rx(`^I(?:'m working| have been working| (?:currently |still |now )?work) (?:at|for|with) (.+)$`), func(m *match) []Candidate {
+			return atEmployer(m.g[1])
+		}},
+		// I'm a software engineer (at Spotify)
+		{rx(`^I'm (?:now |currently |still )?(?:an? |the )` + jobTitle + `(?:\s+(?:at|for|with|of) (.+))?$`), jobAt},
+		{rx(`^I'm (?:now |currently |still )?(?:an? |the )` + jobTitle + `\b(.*)$`), func(m *match) []Candidate {
+			return jobAt(&match{g: []string{m.g[0], m.g[1], ""}})
+		}},
+		{rx(`^I (?:have been|was) (?:an? |the )` + jobTitle + `\b`), jobAt},
+		{rx(`^I teach ((?:[\p{L}\-]+ ){0,2}?[\p{L}\-]+)(?:\s+(?:at|in|to|for|since)\b.*)?$`), func(m *match) []Candidate {
+			return []Candidate{titleFact(m.g[1] + " teacher")}
+		}},
+		// I just started a new job at Deloitte (as a ...)
+		{rx(`^I (?:just |recently |finally )?(?:started|got|landed|accepted|took|begin|began) (?:an? |my )?(?:new )?(?:job|position|role|gig|internship) (?:at|with) (.+)$`), func(m *match) []Candidate {
+			return atEmployer(m.g[1])
+		}},
+		// I started a new job as a staff engineer at Feedzai
+		{rx(`^I (?:just |recently |finally )?(?:started|got|landed|accepted|took|begin|began) (?:an? |my )?(?:new )?(?:job|position|role|gig|internship) as (?:an? |the )?` + jobTitle + `(?:\s+(?:at|with) (.+))?`), func(m *match) []Candidate {
+			out := []Candidate{titleFact(m.g[1])}
+			if m.g[2] != "" {
+				if e, ok := employer(m.g[2]); ok {
+					out = append([]Candidate{employerFact(e)}, out...)
+				}
+			}
+			return out
+		}},
+		{rx(`^I'm now (?:working )?(?:at|with) (.+)$`), func(m *match) []Candidate {
+			if !capitalized(m.g[1]) {
+				return nil // "I'm now at the gym"
+			}
+			return atEmployer(m.g[1])
+		}},
+		// I quit my job (at X) / I got laid off / I'm unemployed
+		{rx(`^I (?:just |recently )?(?:quit|left|lost|got fired from|was fired from|got laid off from|was laid off from) my (?:job|position|role)\b`), noEmployer},
+		{rx(`^I (?:just |recently )?(?:got|was) (?:laid off|fired|let go)\b`), noEmployer},
+		{rx(`^I'm (?:currently |now )?(?:unemployed|jobless|between jobs|out of work|looking for work)\b`), noEmployer},
+		{rx(`^I'm (?:now |happily )?retired\b`), func(m *match) []Candidate {
+			return []Candidate{fact(model.CatWork, "work.title", "retired", "Is retired")}
+		}},
+		{rx(`^I (?:just )?(?:got|was) promoted to (?:an? |the )?(.+)$`), func(m *match) []Candidate {
+			t := cutTail(m.g[1])
+			if t == "" || words(t) > 4 {
+				return nil
+			}
+			return []Candidate{titleFact(t)}
+		}},
+	}
 }
 
 func jobAt(m *match) []Candidate {
