@@ -393,9 +393,11 @@ func (e *Engine) Export(withTerms bool) ([]byte, error) {
 	for i := range st.Turns {
 		t.Turns[i] = e.turns[st.Turns[i].ID].terms
 	}
-	// The local snapshot favours load speed: S2 decodes about twice as fast
-	// as zstd under WebAssembly, for ~20% more bytes on disk.
-	return snapshot.MarshalTermsWith(st, t, snapshot.Options{Codec: snapshot.CodecS2})
+	// The local snapshot favours load speed: stored, not compressed, it is
+	// read with one copy (S2's decompression was the largest single step of
+	// a cold start's import in Chromium), for about three times S2's bytes
+	// on disk.
+	return snapshot.MarshalTermsWith(st, t, snapshot.Options{Codec: snapshot.CodecStored})
 }
 
 // ExportSync encodes the state with its sync metadata (stamps, device,

@@ -14,10 +14,20 @@ import (
 
 var s2Local = Options{Codec: CodecS2}
 
-// TestS2RoundTrip: with CodecS2 every state and its terms round-trip like
-// with zstd, to the same body, under the header with the s2 flag; with the
-// zero Options MarshalTermsWith is MarshalTerms, byte for byte.
-func TestS2RoundTrip(t *testing.T) {
+// TestLocalCodecsRoundTrip: with CodecS2 and with CodecStored every state
+// and its terms round-trip like with zstd, to the same body, under the
+// header with the codec's flag; with the zero Options MarshalTermsWith is
+// MarshalTerms, byte for byte.
+func TestLocalCodecsRoundTrip(t *testing.T) {
+	for _, c := range []struct {
+		codec Codec
+		flag  byte
+	}{{CodecS2, flagS2}, {CodecStored, flagStored}} {
+		t.Run(c.codec.String(), func(t *testing.T) { testLocalCodec(t, Options{Codec: c.codec}, c.flag) })
+	}
+}
+
+func testLocalCodec(t *testing.T, local Options, flag byte) {
 	r := rand.New(rand.NewPCG(11, 2))
 	states := []*model.State{{}, smallState(), chatState(3, 300)}
 	for range 40 {
@@ -36,17 +46,17 @@ func TestS2RoundTrip(t *testing.T) {
 				require.Equal(t, z, m)
 			}
 
-			b, err := MarshalTermsWith(s, terms, s2Local)
+			b, err := MarshalTermsWith(s, terms, local)
 			require.NoError(t, err)
 			version := byte(version1)
 			if terms != nil {
 				version = version2
 			}
-			require.Equal(t, []byte{'C', 'F', 'D', 'S', version, flagS2}, b[:headerSize])
+			require.Equal(t, []byte{'C', 'F', 'D', 'S', version, flag}, b[:headerSize])
 
 			zc, err := decompress(z[headerSize:], 0)
 			require.NoError(t, err)
-			sc, err := decompress(b[headerSize:], flagS2)
+			sc, err := decompress(b[headerSize:], flag)
 			require.NoError(t, err)
 			require.Equal(t, zc, sc, "state %d: same content under both codecs", i)
 
@@ -61,19 +71,19 @@ func TestS2RoundTrip(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, st, st1)
 
-			again, err := MarshalTermsWith(st, got, s2Local)
+			again, err := MarshalTermsWith(st, got, local)
 			require.NoError(t, err)
-			require.Equal(t, b, again, "state %d: s2 output is deterministic", i)
+			require.Equal(t, b, again, "state %d: the output is deterministic", i)
 		}
 	}
 }
 
 func TestUnknownCodec(t *testing.T) {
 	for _, terms := range []*Terms{nil, analyzeState(smallState(), 1)} {
-		b, err := MarshalTermsWith(smallState(), terms, Options{Codec: 2})
+		b, err := MarshalTermsWith(smallState(), terms, Options{Codec: 3})
 		require.ErrorIs(t, err, ErrInvalid)
 		require.Nil(t, b)
-		require.Contains(t, err.Error(), "unknown codec Codec(2)")
+		require.Contains(t, err.Error(), "unknown codec Codec(3)")
 	}
 }
 
@@ -134,7 +144,7 @@ func TestS2ContainerDefects(t *testing.T) {
 		{"copy before the start", join(header, []byte{10, 9<<2 | 2, 0, 1}), ErrCorrupt},
 		{"short of its length", join(header, []byte{10, 3 << 2, 'a', 'b', 'c', 'd'}), ErrCorrupt},
 		{"two blocks", join(header, frame, frame), ErrCorrupt},
-		{"unknown flag beside s2", join(header[:5], []byte{flagS2 | 2}, frame), ErrVersion},
+		{"unknown flag beside s2", join(header[:5], []byte{flagS2 | 4}, frame), ErrVersion},
 		{"checksum", join(header, s2.Encode(nil, flipped)), ErrChecksum},
 		{"valid", v1s2, nil},
 	}
@@ -151,4 +161,34 @@ func TestS2ContainerDefects(t *testing.T) {
 			require.Nil(t, st)
 		})
 	}
+}
+
+// TestStoredFrame: a stored snapshot's decoded strings do not share the
+// caller's buffer (the worker frees it after the import); both codec flags
+// at once are refused; a cut or changed stored content fails its checksum
+// or its grammar, never decodes.
+func TestStoredFrame(t *testing.T) {
+	s := chatState(2, 20)
+	b, err := MarshalTermsWith(s, nil, Options{Codec: CodecStored})
+	require.NoError(t, err)
+	buf := bytes.Clone(b)
+	st, err := Unmarshal(buf)
+	require.NoError(t, err)
+	clear(buf)
+	require.Equal(t, normalize(s), st, "the decoded state survives its input being overwritten")
+
+	both := bytes.Clone(b)
+	both[5] = flagS2 | flagStored
+	_, err = Unmarshal(both)
+	require.ErrorIs(t, err, ErrCorrupt)
+	require.Contains(t, err.Error(), "name two codecs")
+
+	for cut := headerSize; cut < len(b); cut += max(1, len(b)/50) {
+		_, err := Unmarshal(b[:cut])
+		require.Error(t, err, "cut at %d", cut)
+	}
+	flipped := bytes.Clone(b)
+	flipped[len(b)/2] ^= 0x10
+	_, err = Unmarshal(flipped)
+	require.ErrorIs(t, err, ErrChecksum)
 }

@@ -2,8 +2,8 @@
 // bytes the engine persists in IndexedDB and that export and sync seal.
 //
 // A snapshot is loaded every time the service worker wakes, so the format is
-// built for decoding speed: one compressed frame (zstd, or S2 for the local
-// snapshot, see "Flags") holding a compact body of length-prefixed fields, no
+// built for decoding speed: one frame (zstd; S2 or stored as it is for the
+// local snapshot, see "Flags") holding a compact body of length-prefixed fields, no
 // reflection, and every string of the decoded state shares one backing copy
 // of the body. Compression is not the integrity check: the body carries its
 // own CRC-32C. Confidentiality and authentication are not this package's
@@ -19,9 +19,10 @@
 //	snapshot     = magic version flags frame
 //	magic        = "CFDS"                  ; 4 bytes
 //	version      = %x01 / %x02             ; see "Versions" below
-//	flags        = %x00 / %x01             ; bit 0: s2; see "Flags" below
-//	frame        = zstd-frame              ; flags bit 0 clear
-//	frame        =/ s2-block               ; flags bit 0 set
+//	flags        = %x00 / %x01 / %x02      ; bit 0: s2, bit 1: stored; see "Flags"
+//	frame        = zstd-frame              ; flags %x00
+//	frame        =/ s2-block               ; flags %x01
+//	frame        =/ content                ; flags %x02: stored, as it is
 //	zstd-frame   = <exactly one zstd frame (RFC 8878), no dictionary,
 //	                window at most MaxWindow, whose content is `content`>
 //	s2-block     = <exactly one S2 block (the block format of
@@ -186,10 +187,20 @@
 // Bit 0, s2 (defined alongside version 2): the frame is one S2 block rather
 // than a zstd frame. S2 snapshots are about a quarter larger than zstd ones
 // and their content decompresses about three times faster where zstd has no
-// assembly (wasm). It is meant for the engine's local snapshot, loaded at
-// every cold start (MarshalTermsWith with CodecS2); sync uploads and export
-// files keep zstd (Marshal, MarshalTerms), which every reader accepts. Every
-// reader of this package since bit 0 reads both. Bits 1 to 7 are undefined.
+// assembly (wasm). It was the engine's local snapshot, loaded at every cold
+// start, until bit 1; sync uploads and export files keep zstd (Marshal,
+// MarshalTerms), which every reader accepts. Every reader of this package
+// since bit 0 reads both, and every reader since bit 1 all three.
+//
+// Bit 1, stored: the frame is the content itself, not compressed — about
+// three times an S2 snapshot's size, read with one copy. It is the engine's
+// local snapshot since bit 1 (MarshalTermsWith with CodecStored): under
+// WebAssembly's baseline compiler S2's decompression was the largest single
+// step of a cold start's import. A stored content has no length of its own:
+// it is all the bytes after the header, so a cut or extended one fails its
+// checksum (ErrChecksum) or the body's grammar, and one over MaxSize is
+// ErrTooLarge. Bits 0 and 1 together name two codecs for one frame and are
+// refused with ErrCorrupt. Bits 2 to 7 are undefined.
 //
 // An S2 block has no end marker and, unlike a zstd frame, cannot be walked
 // without decoding it: a block that is cut, extended or otherwise damaged

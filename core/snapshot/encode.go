@@ -100,6 +100,11 @@ func wrapWith(content []byte, version byte, c Codec) ([]byte, error) {
 		out[4], out[5] = version, flagS2
 		block := s2.EncodeBetter(out[headerSize:], content)
 		out = slices.Clip(out[:headerSize+len(block)])
+	case CodecStored:
+		out = make([]byte, 0, headerSize+len(content))
+		out = append(out, magic...)
+		out = append(out, version, flagStored)
+		out = append(out, content...)
 	default:
 		return nil, failf(ErrInvalid, "", "unknown codec %v", c)
 	}

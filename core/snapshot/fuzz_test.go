@@ -60,6 +60,9 @@ func FuzzDecode(f *testing.F) {
 		b, err = MarshalTermsWith(s, nil, Options{Codec: CodecS2})
 		require.NoError(f, err)
 		f.Add(b)
+		b, err = MarshalTermsWith(s, analyzeState(s, 1), Options{Codec: CodecStored})
+		require.NoError(f, err)
+		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		st, terms, err := UnmarshalTerms(b)
@@ -74,8 +77,11 @@ func FuzzDecode(f *testing.F) {
 		}
 		require.NoError(t, err1)
 		codec := CodecZstd
-		if b[5]&flagS2 != 0 {
+		switch {
+		case b[5]&flagS2 != 0:
 			codec = CodecS2
+		case b[5]&flagStored != 0:
+			codec = CodecStored
 		}
 		again, err := MarshalTermsWith(st, terms, Options{Codec: codec})
 		require.NoError(t, err)
@@ -178,6 +184,15 @@ func FuzzRoundTrip(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, got, got2)
 		require.Equal(t, gotTerms, gotTerms2)
+		stored, err := MarshalTermsWith(s, terms, Options{Codec: CodecStored})
+		require.NoError(t, err)
+		contentStored, err := decompress(stored[headerSize:], stored[5])
+		require.NoError(t, err)
+		require.Equal(t, content, contentStored)
+		got3, gotTerms3, err := UnmarshalTerms(stored)
+		require.NoError(t, err)
+		require.Equal(t, got, got3)
+		require.Equal(t, gotTerms, gotTerms3)
 		require.Equal(t, normalize(s), got)
 		if terms == nil {
 			require.Nil(t, gotTerms)

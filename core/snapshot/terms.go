@@ -57,9 +57,9 @@ func MarshalTerms(s *model.State, t *Terms) ([]byte, error) {
 // ErrInvalid.
 //
 // The engine's local snapshot, loaded at every cold start, uses
-// Options{Codec: CodecS2}; what leaves the device keeps the default zstd.
+// Options{Codec: CodecStored}; what leaves the device keeps the default zstd.
 func MarshalTermsWith(s *model.State, t *Terms, o Options) ([]byte, error) {
-	if o.Codec != CodecZstd && o.Codec != CodecS2 {
+	if o.Codec > CodecStored {
 		return nil, failf(ErrInvalid, "", "unknown codec %v", o.Codec)
 	}
 	body, err := appendBody(nil, s)

@@ -29,6 +29,7 @@ const (
 	termsVector   = "v2-small-terms.cfds"
 	termsJSON     = "v2-small-terms.json"
 	termsS2Vector = "v2-small-terms-s2.cfds"
+	storedVector  = "v2-small-terms-stored.cfds"
 	smallAnalyzer = 1
 )
 
@@ -135,8 +136,10 @@ var vectors = []vector{
 		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 3, 'Z') }},
 	{"unknown-version.cfds", "v1-small with version byte 9", ErrVersion, nil,
 		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 4, 9) }},
-	{"unknown-flags.cfds", "v1-small with flags byte 0x02 (bit 1; only bit 0, s2, is defined)", ErrVersion, nil,
-		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 5, 2) }},
+	{"unknown-flags.cfds", "v1-small with flags byte 0x04 (bit 2; only bits 0, s2, and 1, stored, are defined)", ErrVersion, nil,
+		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 5, 4) }},
+	{"two-codecs.cfds", "v1-small with flags byte 0x03: bits 0 and 1 name two codecs (s2 and stored) for one frame", ErrCorrupt, nil,
+		func(t *testing.T, v1, body []byte) []byte { return setByte(v1, 5, 3) }},
 	{"truncated-header.cfds", "the first 5 bytes of v1-small: the header is cut", ErrTruncated, nil,
 		func(t *testing.T, v1, body []byte) []byte { return bytes.Clone(v1[:5]) }},
 	{"truncated.cfds", "v1-small without its last 8 bytes: the zstd frame's last block is cut", ErrTruncated, nil,
@@ -260,9 +263,11 @@ var vectors = []vector{
 }
 
 // s2Terms returns v2-small-terms compressed with S2 instead of zstd.
-func s2Terms(t *testing.T) []byte {
+func s2Terms(t *testing.T) []byte { return localTerms(t, CodecS2) }
+
+func localTerms(t *testing.T, c Codec) []byte {
 	small := smallState()
-	b, err := MarshalTermsWith(small, analyzeState(small, smallAnalyzer), Options{Codec: CodecS2})
+	b, err := MarshalTermsWith(small, analyzeState(small, smallAnalyzer), Options{Codec: c})
 	require.NoError(t, err)
 	return b
 }
@@ -290,7 +295,7 @@ func TestVectors(t *testing.T) {
 	for _, f := range files {
 		names = append(names, filepath.Base(f))
 	}
-	want := []string{smallVector, termsVector, termsS2Vector}
+	want := []string{smallVector, termsVector, termsS2Vector, storedVector}
 	for _, v := range vectors {
 		want = append(want, v.name)
 	}
@@ -348,27 +353,33 @@ func TestVectors(t *testing.T) {
 		require.Equal(t, want, content[:len(content)-4])
 		require.Equal(t, []byte("CFDS\x02\x00"), v2[:headerSize])
 	})
-	t.Run(termsS2Vector, func(t *testing.T) {
-		v2, err := os.ReadFile(filepath.Join(vectorDir, termsVector))
-		require.NoError(t, err)
-		v2s2, err := os.ReadFile(filepath.Join(vectorDir, termsS2Vector))
-		require.NoError(t, err)
-		require.Equal(t, []byte("CFDS\x02\x01"), v2s2[:headerSize])
-		// The same content as v2-small-terms, so the same state and terms.
-		want, err := decompress(v2[headerSize:], 0)
-		require.NoError(t, err)
-		content, err := decompress(v2s2[headerSize:], flagS2)
-		require.NoError(t, err)
-		require.Equal(t, want, content)
-		js, err := os.ReadFile(filepath.Join(vectorDir, termsJSON))
-		require.NoError(t, err)
-		var expect termsDoc
-		require.NoError(t, json.Unmarshal(js, &expect))
-		st, terms, err := UnmarshalTerms(v2s2)
-		require.NoError(t, err)
-		require.Equal(t, normalize(expect.State), st)
-		require.Equal(t, indexed(expect.terms()), terms)
-	})
+	for _, local := range []struct {
+		name   string
+		header string
+		flag   byte
+	}{{termsS2Vector, "CFDS\x02\x01", flagS2}, {storedVector, "CFDS\x02\x02", flagStored}} {
+		t.Run(local.name, func(t *testing.T) {
+			v2, err := os.ReadFile(filepath.Join(vectorDir, termsVector))
+			require.NoError(t, err)
+			b, err := os.ReadFile(filepath.Join(vectorDir, local.name))
+			require.NoError(t, err)
+			require.Equal(t, []byte(local.header), b[:headerSize])
+			// The same content as v2-small-terms, so the same state and terms.
+			want, err := decompress(v2[headerSize:], 0)
+			require.NoError(t, err)
+			content, err := decompress(b[headerSize:], local.flag)
+			require.NoError(t, err)
+			require.Equal(t, want, content)
+			js, err := os.ReadFile(filepath.Join(vectorDir, termsJSON))
+			require.NoError(t, err)
+			var expect termsDoc
+			require.NoError(t, json.Unmarshal(js, &expect))
+			st, terms, err := UnmarshalTerms(b)
+			require.NoError(t, err)
+			require.Equal(t, normalize(expect.State), st)
+			require.Equal(t, indexed(expect.terms()), terms)
+		})
+	}
 	for _, v := range vectors {
 		t.Run(v.name, func(t *testing.T) {
 			b, err := os.ReadFile(filepath.Join(vectorDir, v.name))
@@ -416,6 +427,7 @@ func writeVectors(t *testing.T, small *model.State, body []byte) {
 	require.NoError(t, err)
 	write(termsJSON, append(js, '\n'))
 	write(termsS2Vector, s2Terms(t))
+	write(storedVector, localTerms(t, CodecStored))
 
 	var readme strings.Builder
 	readme.WriteString(`# Snapshot vectors
@@ -434,6 +446,7 @@ rewrites this file; TestVectors fails if a .cfds file here is not listed below.
 | ` + termsVector + ` | a version-2 snapshot: the state of ` + smallVector + ` and its terms (lower-cased runs of letters and digits; one turn with none, a repeated term, a CJK term), vocabulary sorted by descending use, then by bytes |
 | ` + termsJSON + ` | what ` + termsVector + ` must decode to: {"state": model.State JSON, "terms": {"analyzer", "vocab", "turns"}}, "turns" aligned with the turns sorted by id, null for a turn with no terms |
 | ` + termsS2Vector + ` | the content of ` + termsVector + ` (same body and checksum) compressed as one S2 block instead of a zstd frame: header CFDS 02 01 (flag bit 0, s2); must decode to ` + termsJSON + ` too |
+| ` + storedVector + ` | the content of ` + termsVector + ` stored as it is, not compressed: header CFDS 02 02 (flag bit 1, stored); must decode to ` + termsJSON + ` too |
 
 ## Defects
 
