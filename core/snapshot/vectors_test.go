@@ -272,6 +272,16 @@ func localTerms(t *testing.T, c Codec) []byte {
 	return b
 }
 
+// readTermsDoc reads termsJSON, what termsVector and its local-codec
+// variants must decode to.
+func readTermsDoc(t *testing.T) termsDoc {
+	js, err := os.ReadFile(filepath.Join(vectorDir, termsJSON))
+	require.NoError(t, err)
+	var expect termsDoc
+	require.NoError(t, json.Unmarshal(js, &expect))
+	return expect
+}
+
 func wrapT(t *testing.T, content []byte) []byte {
 	b, err := wrap(content, version1)
 	require.NoError(t, err)
@@ -329,10 +339,7 @@ func TestVectors(t *testing.T) {
 	t.Run(termsVector, func(t *testing.T) {
 		v2, err := os.ReadFile(filepath.Join(vectorDir, termsVector))
 		require.NoError(t, err)
-		js, err := os.ReadFile(filepath.Join(vectorDir, termsJSON))
-		require.NoError(t, err)
-		var expect termsDoc
-		require.NoError(t, json.Unmarshal(js, &expect))
+		expect := readTermsDoc(t)
 		st, terms, err := UnmarshalTerms(v2)
 		require.NoError(t, err)
 		require.Equal(t, normalize(expect.State), st)
@@ -370,10 +377,7 @@ func TestVectors(t *testing.T) {
 			content, err := decompress(b[headerSize:], local.flag)
 			require.NoError(t, err)
 			require.Equal(t, want, content)
-			js, err := os.ReadFile(filepath.Join(vectorDir, termsJSON))
-			require.NoError(t, err)
-			var expect termsDoc
-			require.NoError(t, json.Unmarshal(js, &expect))
+			expect := readTermsDoc(t)
 			st, terms, err := UnmarshalTerms(b)
 			require.NoError(t, err)
 			require.Equal(t, normalize(expect.State), st)
