@@ -278,8 +278,9 @@ func TestMalformedRequestsGetSpecificErrors(t *testing.T) {
 	})
 }
 
-// TestSnapshotPathsAgree: the JSON ops (base64 payloads) and the binary
-// exports move the same snapshot bytes.
+// TestSnapshotPathsAgree: the JSON op's full form (a backup file, zstd)
+// and the binary export (the host's own store, stored uncompressed) hold
+// the same state and terms.
 func TestSnapshotPathsAgree(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, c host.Client) {
 		ctx := context.Background()
@@ -290,7 +291,14 @@ func TestSnapshotPathsAgree(t *testing.T) {
 		require.NoError(t, err)
 		var viaJSON wasm.SnapshotData
 		require.NoError(t, json.Unmarshal(reply, &viaJSON))
-		assert.Equal(t, raw, viaJSON.Data)
+		assert.Equal(t, byte(2), raw[5], "the local store is stored (flag bit 1)")
+		assert.Equal(t, byte(0), viaJSON.Data[5], "a backup is zstd")
+		st, terms, err := snapshot.UnmarshalTerms(raw)
+		require.NoError(t, err)
+		st2, terms2, err := snapshot.UnmarshalTerms(viaJSON.Data)
+		require.NoError(t, err)
+		assert.Equal(t, st, st2)
+		assert.Equal(t, terms, terms2)
 		compact, err := c.ExportCompact(ctx)
 		require.NoError(t, err)
 		assert.Less(t, len(compact), len(raw), "the compact form leaves the terms out")

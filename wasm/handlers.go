@@ -119,7 +119,11 @@ func (h *Handler) ExportRaw(compact bool) (reply []byte) {
 			reply = encodeError(&Error{Code: CodeInternal, Message: fmt.Sprintf("internal error: %v", r)})
 		}
 	}()
-	data, err := h.E.Export(!compact)
+	export := h.E.ExportLocal
+	if compact {
+		export = func() ([]byte, error) { return h.E.Export(false) }
+	}
+	data, err := export()
 	if err != nil {
 		return encodeError(toError(err))
 	}
@@ -140,7 +144,9 @@ func (h *Handler) ImportRaw(data []byte) (reply []byte) {
 	if err := h.E.Import(data); err != nil {
 		return encodeError(toError(err))
 	}
-	h.deferCollection(len(data))
+	if h.DeferCollection {
+		deferCollection(len(data))
+	}
 	out, _ := json.Marshal(h.E.Stats())
 	return out
 }

@@ -130,9 +130,14 @@
 //	snapshot_import(ptr, len u32) u64  reply = the JSON reply of snapshot.import
 //	import_feed(id, ptr, len u32) u64  reply = the JSON reply of import.feed (raw chunk, no base64)
 //
-// snapshot_import is the local restore path (the host's own store, written
-// by snapshot_export): it trusts the stored analysed terms and skips
-// re-cleaning, for a fast cold start. A snapshot from anywhere else (a file
+// snapshot_export without compact is the host's own store: the full state
+// with its analysed terms, stored uncompressed for the cold start's sake
+// (the snapshot.export op's full form is the same content, zstd-compressed,
+// for backup files). snapshot_import is the local restore path (the host's
+// own store, written by snapshot_export): it trusts the stored analysed
+// terms and skips re-cleaning, for a fast cold start. After it the
+// collector stays off until the op collect (see collect.go): a long-lived
+// host calls collect once idle after its first request. A snapshot from anywhere else (a file
 // the user picked) goes through the snapshot.import op, which cleans every
 // text again as ingest does.
 //
@@ -333,7 +338,10 @@ type Handler struct {
 
 	sync *syncConfig // nil until sync.setup, sync.join or sync.load
 
-	gc *deferredGC // set while an import's collection is deferred (collect.go)
+	// DeferCollection leaves the collector off after ImportRaw until the
+	// op collect (collect.go): for the reactor, whose host calls collect
+	// once idle. Other hosts leave it false.
+	DeferCollection bool
 }
 
 // NewHandler returns a handler over a fresh engine.

@@ -378,26 +378,35 @@ func (e *Engine) loadReuse(st *model.State, terms *snapshot.Terms, reuse *Engine
 	return nil
 }
 
-// Export encodes the state as a snapshot (see core/snapshot). With terms,
-// the snapshot also carries every turn's analysed terms so that Import can
-// rebuild the index without analysing text again: larger, but a fast cold
-// start. Without, it is the compact form (for sync and export files).
+// Export encodes the state as a snapshot (see core/snapshot), zstd-
+// compressed. With terms, it is the full backup: the state with its sync
+// metadata and every turn's analysed terms, so that Import rebuilds the
+// index without analysing text again. Without, it is the compact form (for
+// sync and export files).
 func (e *Engine) Export(withTerms bool) ([]byte, error) {
 	if !withTerms {
 		// The portable form: the records without this device's sync
 		// metadata (a file is imported as an edit, see ImportUntrusted).
 		return snapshot.Marshal(e.State())
 	}
+	return e.exportFull(snapshot.CodecZstd)
+}
+
+// ExportLocal is Export(true) for the engine's own store, loaded at every
+// cold start: stored, not compressed, so that the load reads it with one
+// copy (S2's decompression was the largest single step of a cold start's
+// import in Chromium), for about three times S2's bytes on disk. What leaves
+// the device (a backup file) keeps zstd: smaller, and readable by readers
+// older than the stored codec.
+func (e *Engine) ExportLocal() ([]byte, error) { return e.exportFull(snapshot.CodecStored) }
+
+func (e *Engine) exportFull(c snapshot.Codec) ([]byte, error) {
 	st := e.SyncState()
 	t := &snapshot.Terms{Analyzer: analyze.Version, Vocab: e.an.Vocab(), Turns: make([][]uint32, len(st.Turns))}
 	for i := range st.Turns {
 		t.Turns[i] = e.turns[st.Turns[i].ID].terms
 	}
-	// The local snapshot favours load speed: stored, not compressed, it is
-	// read with one copy (S2's decompression was the largest single step of
-	// a cold start's import in Chromium), for about three times S2's bytes
-	// on disk.
-	return snapshot.MarshalTermsWith(st, t, snapshot.Options{Codec: snapshot.CodecStored})
+	return snapshot.MarshalTermsWith(st, t, snapshot.Options{Codec: c})
 }
 
 // ExportSync encodes the state with its sync metadata (stamps, device,

@@ -16,9 +16,17 @@ import (
 )
 
 var (
-	handler = wasm.NewHandler()
+	handler = newHandler()
 	live    = map[uint32][]byte{}
 )
+
+// newHandler returns the module's handler: after a cold start's import the
+// collector waits for the host's collect (see package wasm, collect.go).
+func newHandler() *wasm.Handler {
+	h := wasm.NewHandler()
+	h.DeferCollection = true
+	return h
+}
 
 func main() {}
 
