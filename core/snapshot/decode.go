@@ -40,10 +40,10 @@ func unmarshal(b []byte) (*model.State, *Terms, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(content) < 4 {
+	if len(content) < crcSize {
 		return nil, nil, failf(ErrCorrupt, "content", "%d bytes, shorter than its checksum", len(content))
 	}
-	body, sum := content[:len(content)-4], binary.LittleEndian.Uint32(content[len(content)-4:])
+	body, sum := content[:len(content)-crcSize], binary.LittleEndian.Uint32(content[len(content)-crcSize:])
 	if got := crc32.Checksum(body, castagnoli); got != sum {
 		return nil, nil, failf(ErrChecksum, "body", "CRC-32C %08x, stored %08x", got, sum)
 	}

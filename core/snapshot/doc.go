@@ -197,9 +197,10 @@
 // local snapshot since bit 1 (MarshalTermsWith with CodecStored): under
 // WebAssembly's baseline compiler S2's decompression was the largest single
 // step of a cold start's import. A stored content has no length of its own:
-// it is all the bytes after the header, so a cut or extended one fails its
-// checksum (ErrChecksum) or the body's grammar, and one over MaxSize is
-// ErrTooLarge. Bits 0 and 1 together name two codecs for one frame and are
+// it is all the bytes after the header. One shorter than its checksum (a
+// header with nothing after it, or a content cut that short) is
+// ErrTruncated; a longer cut or an extension fails the checksum
+// (ErrChecksum). Bits 0 and 1 together name two codecs for one frame and are
 // refused with ErrCorrupt. Bits 2 to 7 are undefined.
 //
 // An S2 block has no end marker and, unlike a zstd frame, cannot be walked

@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -43,6 +42,7 @@ const (
 
 const (
 	headerSize   = 6 // magic, version, flags
+	crcSize      = 4 // the CRC-32C after the body
 	encodeWindow = 4 << 20
 )
 
@@ -163,17 +163,18 @@ func openHeader(b []byte) (version, flags byte, frame []byte, err error) {
 }
 
 // decompress returns the content of the frame, which the flags say is a
-// zstd frame, an S2 block or the content itself. The content never aliases
-// frame: decoded strings share it, and the caller may reuse its buffer.
+// zstd frame, an S2 block or the content itself. A stored content is frame
+// itself, not a copy: unmarshal copies the body once, into the string that
+// backs every decoded string, so nothing decoded aliases the caller's buffer.
 func decompress(frame []byte, flags byte) ([]byte, error) {
 	switch flags & (flagS2 | flagStored) {
 	case flagS2:
 		return decompressS2(frame)
 	case flagStored:
-		if len(frame) > MaxSize {
-			return nil, failf(ErrTooLarge, "frame", "stored content size %d, more than %d", len(frame), MaxSize)
+		if len(frame) < crcSize {
+			return nil, failf(ErrTruncated, "frame", "stored content of %d bytes, shorter than its checksum", len(frame))
 		}
-		return bytes.Clone(frame), nil
+		return frame, nil
 	case flagS2 | flagStored:
 		return nil, failf(ErrCorrupt, "header", "flags %#02x name two codecs", flags)
 	}

@@ -240,6 +240,14 @@ var vectors = []vector{
 		func(t *testing.T, v1, body []byte) []byte {
 			return []byte{'C', 'F', 'D', 'S', version2, flagS2, 10, 9<<2 | 2, 0x00, 0x01}
 		}},
+	{"stored-empty.cfds", "the header of " + storedVector + " (CFDS 02 02) with no content after it: a stored content shorter than its checksum is cut", ErrTruncated, nil,
+		func(t *testing.T, v1, body []byte) []byte {
+			return bytes.Clone(localTerms(t, CodecStored)[:headerSize])
+		}},
+	{"stored-cut.cfds", storedVector + " without its last byte: a stored content has no length of its own, so the last four bytes left are read as the checksum, which does not match", ErrChecksum, nil,
+		func(t *testing.T, v1, body []byte) []byte { b := localTerms(t, CodecStored); return b[:len(b)-1] }},
+	{"stored-trailing.cfds", storedVector + ` followed by "garbage": the bytes after the content are part of it, so the checksum does not match`, ErrChecksum, nil,
+		func(t *testing.T, v1, body []byte) []byte { return append(localTerms(t, CodecStored), "garbage"...) }},
 	{"s2-cut.cfds", termsS2Vector + " without its last byte: the S2 block's operations fall short of its declared length (a block has no end marker, so a cut block is corrupt, not truncated)", ErrCorrupt, nil,
 		func(t *testing.T, v1, body []byte) []byte {
 			b := s2Terms(t)
