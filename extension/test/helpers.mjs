@@ -62,7 +62,7 @@ export async function launch({ contentScripts, siteMatches, hostRules, grantHost
   const extraArgs = hostRules ? ['--host-resolver-rules=' + hostRules, '--ignore-certificate-errors'] : [];
   // Extra flags for experiments (e.g. --js-flags=--liftoff-only; the
   // profiling tool adds --remote-debugging-port), space-separated.
-  if (process.env.CONFIDANT_CHROMIUM_ARGS) extraArgs.push(...process.env.CONFIDANT_CHROMIUM_ARGS.split(' '));
+  if (process.env.CONFIDANT_CHROMIUM_ARGS) extraArgs.push(...process.env.CONFIDANT_CHROMIUM_ARGS.split(/\s+/).filter(Boolean));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,

@@ -49,7 +49,7 @@ export async function start(runtime) {
     store.errors.push(...errors);                 // the status op still shows why
     await store.restore();
   }
-  Object.assign(store.timings, moduleTimings, engine.timings);    // module_read_ms, compile_ms, and unpack_ms after an install or update
+  Object.assign(store.timings, moduleTimings, store.engine.timings);    // module_read_ms, compile_ms, and unpack_ms after an install or update
   kept?.catch((e) => store.errors.push({ kind: 'module', at: Date.now(),
     message: `the engine module could not be kept (${e?.message ?? e}): the next start unpacks it again` }));
   store.timings.boot_ms = t0;
@@ -98,6 +98,16 @@ export class Service {
       this.ready = start(this.runtime);           // try again on the next message
       return { error: { code: 'internal', message: `engine failed to start: ${e?.message ?? e}` } };
     }
+    try {
+      return await this.#answer(store, ready, request);
+    } finally {
+      // The import left the module's collector off so that the first answer
+      // did not wait for it (wasm/collect.go): it runs once that answer is out.
+      store.collectSoon();
+    }
+  }
+
+  async #answer(store, ready, request) {
     if (request.op === 'status') {
       return { instance: this.instance, ...(await store.status()), engine: store.engine.call({ op: 'stats' }) };
     }
@@ -117,9 +127,6 @@ export class Service {
       if (store.timings.first_op_ms === undefined) {    // the cold start's last step (status shows it)
         store.timings.first_op_ms = performance.now() - t;
         store.timings.answered_ms = performance.now();  // since the worker started
-        // The import left the module's collector off so that this answer
-        // did not wait for it (wasm/collect.go); it collects now, once idle.
-        setTimeout(() => store.collect(), 0);
       }
     } catch (e) {
       if (e instanceof EngineError) this.#rebuild(ready);

@@ -437,12 +437,21 @@ export class Store {
   }
 
   /**
-   * collect has the engine run the collection its import deferred
-   * (wasm/collect.go); the worker calls it once idle after the first answer.
-   * Its time and the live heap after it go to the status timings. A broken
-   * engine is left to the next request, which rebuilds it.
+   * collectSoon has the engine run the collection its import deferred
+   * (wasm/collect.go) from a timer, once: the worker calls it after each
+   * answer, and the timer fires after the first is sent. Its time and the
+   * live heap after it go to the status timings. A broken engine is left to
+   * the next request, which rebuilds it.
    */
-  collect() {
+  collectSoon() {
+    if (this.#collectScheduled) return;
+    this.#collectScheduled = true;
+    setTimeout(() => this.#collect(), 0);
+  }
+
+  #collectScheduled = false;
+
+  #collect() {
     if (this.engine.broken) return;
     const t = performance.now();
     try {
