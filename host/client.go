@@ -247,6 +247,18 @@ func (c Client) Import(ctx context.Context, data []byte) (engine.Stats, error) {
 	return r, c.do(ctx, "snapshot.import", wasm.SnapshotData{Data: data}, &r)
 }
 
+// Collect has the engine run a full collection and turn the collector back
+// on if a snapshot import left it off (the reactor defers it: see
+// wasm/collect.go). It returns the live heap in bytes after it. A host calls
+// it once idle after the import; a batch command, with no idle moment,
+// right after loading.
+func (c Client) Collect(ctx context.Context) (uint64, error) {
+	var r struct {
+		HeapBytes uint64 `json:"heap_bytes"`
+	}
+	return r.HeapBytes, c.do(ctx, "collect", nil, &r)
+}
+
 // ImportBegin starts importing another tool's export (format chatgpt,
 // claude or memories) and returns its handle.
 func (c Client) ImportBegin(ctx context.Context, format string) (uint32, error) {

@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+
+	"github.com/confidant-dev/confidant/core/engine"
 )
 
 // A cold start imports the whole store with the collector off (see
@@ -23,8 +25,9 @@ import (
 // about 6.5 times the stored local snapshot's size (10,000 turns: 1.4 MiB →
 // 9.0 MiB). The limit is twice a round 8 times that, plus a floor so that a
 // small store's first requests never collect, and never more than the load's
-// own limit. (A snapshot in a compressed codec, written by an older build,
-// leaves a larger heap per byte: the runtime then collects sooner, once,
+// own limit (engine.LoadMemoryLimit) or a lower one the host set. (A
+// snapshot in a compressed codec, written by an older build, leaves a larger
+// heap per byte: the runtime then collects sooner, once,
 // until the next compaction stores it uncompressed. Reading the runtime's
 // actual memory total instead cost ~30 ms of cold code under wazero:
 // runtime/metrics initialises every metric on its first read, and linking
@@ -32,11 +35,10 @@ import (
 const (
 	heapPerSnapshotByte = 8
 	deferredFloor       = 64 << 20
-	deferredCeiling     = 1 << 30 // engine's loadMemoryLimit
 )
 
 func deferredLimit(snapshotBytes int) int64 {
-	return min(deferredFloor+2*heapPerSnapshotByte*int64(snapshotBytes), deferredCeiling)
+	return min(deferredFloor+2*heapPerSnapshotByte*int64(snapshotBytes), engine.LoadMemoryLimit)
 }
 
 // The collector's settings are the process's, not a handler's: one deferral
@@ -54,7 +56,9 @@ var deferral struct {
 func deferCollection(n int) {
 	deferral.Lock()
 	defer deferral.Unlock()
-	percent, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(deferredLimit(n))
+	// A lower limit the host set (GOMEMLIMIT) stays.
+	prev := debug.SetMemoryLimit(-1)
+	percent, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(min(deferredLimit(n), prev))
 	if !deferral.active {
 		deferral.active, deferral.percent, deferral.limit = true, percent, limit
 	}

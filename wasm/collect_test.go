@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/confidant-dev/confidant/core/engine"
 )
 
 // gcSettings reads the collector's percent and memory limit without
@@ -61,13 +63,23 @@ func TestImportDefersCollectionUntilCollect(t *testing.T) {
 	var reply struct {
 		HeapBytes uint64 `json:"heap_bytes"`
 	}
-	require.NoError(t, json.Unmarshal(h.Dispatch([]byte(`{"op":"collect"}`)), &reply))
+	require.NoError(t, json.Unmarshal(NewHandler().Dispatch([]byte(`{"op":"collect"}`)), &reply), "any handler ends it")
 	assert.Positive(t, reply.HeapBytes)
 	p, l = gcSettings()
 	assert.Equal(t, percent, p, "collect turns the collector back on")
 	assert.Equal(t, limit, l, "and restores the memory limit")
 
 	// A failed import defers nothing; collect without a deferral only collects.
+	// A lower limit the host set stays.
+	debug.SetMemoryLimit(32 << 20)
+	assert.Contains(t, string(deferring().ImportRaw(snap)), `"turns":2`)
+	_, l = gcSettings()
+	assert.Equal(t, int64(32<<20), l)
+	deferring().Dispatch([]byte(`{"op":"collect"}`))
+	_, l = gcSettings()
+	assert.Equal(t, int64(32<<20), l, "and is restored as it was")
+	debug.SetMemoryLimit(limit)
+
 	h3 := deferring()
 	assert.Contains(t, string(h3.ImportRaw([]byte("CFDS\x09"))), "error")
 	p, _ = gcSettings()
@@ -81,7 +93,7 @@ func TestImportDefersCollectionUntilCollect(t *testing.T) {
 func TestDeferredLimit(t *testing.T) {
 	assert.Equal(t, int64(deferredFloor), deferredLimit(0))
 	assert.Equal(t, int64(deferredFloor+16<<20), deferredLimit(1<<20), "twice 8× a 1 MiB snapshot above the floor")
-	assert.Equal(t, int64(deferredCeiling), deferredLimit(200<<20), "never above the load's own limit")
+	assert.Equal(t, int64(engine.LoadMemoryLimit), deferredLimit(200<<20), "never above the load's own limit")
 }
 
 // TestLocalAndBackupExports: the host's own store (snapshot_export) is

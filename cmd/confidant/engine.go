@@ -109,6 +109,12 @@ func (c *common) open(ctx context.Context) (host.Client, func(), error) {
 		closeFn()
 		return host.Client{}, nil, fmt.Errorf("loading profile %s: %w", c.store, err)
 	}
+	// The module leaves the collector off after the import until asked
+	// (wasm/collect.go); a command has no idle moment to wait for.
+	if _, err := cls[0].Collect(ctx); err != nil {
+		closeFn()
+		return host.Client{}, nil, fmt.Errorf("loading profile %s: %w", c.store, err)
+	}
 	return cls[0], closeFn, nil
 }
 

@@ -49,7 +49,7 @@ func BenchmarkImport10k(b *testing.B) {
 	if _, err := e.Ingest(nil, benchState(10000)); err != nil {
 		b.Fatal(err)
 	}
-	data, err := e.Export(true)
+	data, err := e.ExportLocal()
 	if err != nil {
 		b.Fatal(err)
 	}

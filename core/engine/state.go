@@ -82,7 +82,7 @@ func (e *Engine) state(withSync bool) *model.State {
 	return st
 }
 
-// loadMemoryLimit is the soft memory limit while a load runs with the
+// LoadMemoryLimit is the soft memory limit while a load runs with the
 // collector off: a load allocates the whole store at once and frees almost
 // nothing, so collections while the heap grows from empty only re-scan what
 // is being built. Measured under wazero: 10k turns load in 93 ms instead of
@@ -91,9 +91,9 @@ func (e *Engine) state(withSync bool) *model.State {
 // 0.95 s instead of 1.35 s with the same linear memory. The limit makes the
 // collector run anyway if a load (a huge or hostile snapshot) grows the heap
 // this far — well under wasm32's 4 GiB.
-const loadMemoryLimit = 1 << 30
+const LoadMemoryLimit = 1 << 30
 
-// collectorOff turns the collector off under loadMemoryLimit and returns
+// collectorOff turns the collector off under LoadMemoryLimit and returns
 // what turns it back on: for a load, which allocates the whole store at once
 // and frees almost nothing. Calls nest. Import turns it off before decoding
 // too: through the .wasm under wazero the 10k-turn import went from 110–142
@@ -101,7 +101,7 @@ const loadMemoryLimit = 1 << 30
 // and the host no longer reserved the heap in one block beforehand (that
 // block was only reused after a collection).
 func collectorOff() (restore func()) {
-	limit := debug.SetMemoryLimit(loadMemoryLimit)
+	limit := debug.SetMemoryLimit(LoadMemoryLimit)
 	percent := debug.SetGCPercent(-1)
 	return func() {
 		debug.SetGCPercent(percent)

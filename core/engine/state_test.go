@@ -36,9 +36,10 @@ func recallIDs(t *testing.T, e *Engine, text string) []string {
 	return ids
 }
 
-// TestImportWithAndWithoutTerms: a snapshot with analysed terms, one
-// without, and one whose terms come from another analyzer version all
-// load into an engine that ranks exactly like the original.
+// TestImportWithAndWithoutTerms: a snapshot with analysed terms (the
+// backup, zstd, and the local store, stored), one without, and one whose
+// terms come from another analyzer version all load into an engine that
+// ranks exactly like the original.
 func TestImportWithAndWithoutTerms(t *testing.T) {
 	e := sampleEngine(t)
 	want := recallIDs(t, e, "herons at lake 7 with Rex")
@@ -49,6 +50,10 @@ func TestImportWithAndWithoutTerms(t *testing.T) {
 	compact, err := e.Export(false)
 	require.NoError(t, err)
 	assert.Less(t, len(compact), len(full))
+	local, err := e.ExportLocal()
+	require.NoError(t, err)
+	assert.Equal(t, byte(2), local[5], "the local store is stored uncompressed (flag bit 1)")
+	assert.Equal(t, byte(0), full[5], "a backup is zstd")
 
 	st := e.State()
 	terms := &snapshot.Terms{Analyzer: 999, Vocab: e.an.Vocab(), Turns: make([][]uint32, len(st.Turns))}
@@ -58,7 +63,7 @@ func TestImportWithAndWithoutTerms(t *testing.T) {
 	stale, err := snapshot.MarshalTerms(st, terms)
 	require.NoError(t, err)
 
-	for name, data := range map[string][]byte{"full": full, "compact": compact, "stale terms": stale} {
+	for name, data := range map[string][]byte{"full": full, "local": local, "compact": compact, "stale terms": stale} {
 		n := New()
 		require.NoError(t, n.Import(data), name)
 		assert.Equal(t, want, recallIDs(t, n, "herons at lake 7 with Rex"), name)
