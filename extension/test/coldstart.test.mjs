@@ -29,6 +29,7 @@ test('cold start to first recall with 10,000 stored turns', async (t) => {
     }
     assert.equal(typeof status.timings.collect_ms, 'number', 'the deferred collection ran after the first answer');
     assert.ok(status.timings.heap_bytes > 0);
+    assert.ok(status.timings.collect_at_ms >= status.timings.answered_ms, 'the collection started after the first answer, not in it');
     runs.push({ ms, ...status.timings, snapshot_bytes: status.snapshot?.size, log: status.log });
   }
   for (const r of runs) {

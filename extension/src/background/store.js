@@ -454,6 +454,7 @@ export class Store {
   #collect() {
     if (this.engine.broken) return;
     const t = performance.now();
+    this.timings.collect_at_ms = t;               // since the worker started, like answered_ms
     try {
       const reply = this.engine.call({ op: 'collect' });
       this.timings.collect_ms = performance.now() - t;
