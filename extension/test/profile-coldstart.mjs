@@ -27,7 +27,8 @@ try {
     const events = [];
     const collect = ({ value }) => events.push(...value);
     session.on('Tracing.dataCollected', collect);
-    const complete = new Promise((resolve) => session.on('Tracing.tracingComplete', resolve));
+    let done;
+    const complete = new Promise((resolve) => { done = resolve; session.on('Tracing.tracingComplete', done); });
     await session.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: ['disabled-by-default-v8.cpu_profiler', 'v8'] } });
     const r = await page.evaluate(async () => {
       const t0 = performance.now();
@@ -37,6 +38,7 @@ try {
     await session.send('Tracing.end');
     await complete;
     session.off('Tracing.dataCollected', collect);
+    session.off('Tracing.tracingComplete', done);
     const profile = workerProfile(events, browser.id);
     const self = selfTimes(profile);
     const status = await op(page, { op: 'status' });

@@ -49,7 +49,8 @@ export async function start(runtime) {
     store.errors.push(...errors);                 // the status op still shows why
     await store.restore();
   }
-  Object.assign(store.timings, moduleTimings, store.engine.timings);    // module_read_ms, compile_ms, and unpack_ms after an install or update
+  // module_read_ms, compile_ms (unpack_ms after an install or update), then instantiate_ms and init_ms
+  Object.assign(store.timings, moduleTimings, store.engine.timings);
   kept?.catch((e) => store.errors.push({ kind: 'module', at: Date.now(),
     message: `the engine module could not be kept (${e?.message ?? e}): the next start unpacks it again` }));
   store.timings.boot_ms = t0;
