@@ -260,26 +260,55 @@ func decodeVersion(body string, version byte) (*model.State, *Terms, error) {
 // facts.
 func (r *reader) state() (*model.State, error) {
 	st := &model.State{}
-
-	r.at("settings", -1)
-	st.Settings.TokenBudget = r.int("token_budget")
-	st.Settings.MaxMemories = r.int("max_memories")
-	if n := r.count("consent", minConsent); n > 0 {
-		st.Settings.Consent = make([]model.Category, n)
-		for i := range st.Settings.Consent {
-			r.at("consent", i)
-			code := r.byte("category")
-			c, ok := lookup(categoryCodes[:], code)
-			if !ok && r.err == nil {
-				r.failf(ErrCorrupt, "%w code %d", errBadCategory, code)
-			}
-			st.Settings.Consent[i] = c
-		}
+	r.settings(st)
+	if r.err == nil {
+		r.sessions(st)
+	}
+	var refs []string
+	if r.err == nil {
+		refs = r.orphans(st)
+	}
+	if r.err == nil {
+		r.turns(st, refs)
+	}
+	if r.err == nil {
+		r.facts(st)
 	}
 	if r.err != nil {
 		return nil, r.err
 	}
+	return st, nil
+}
 
+// The sections of a body are read by one function each, and each column of
+// the turns by its own: V8 recompiles a wasm function with its optimizing
+// compiler once its loops have run long enough, at a cost that grows faster
+// than the function's size, and in Go's wasm code every branch counts the
+// whole function's size towards that. One function reading every section
+// was recompiled at each cold start (15–44 ms of compiler time, beside the
+// load, on a 2-core machine).
+
+func (r *reader) settings(st *model.State) {
+	r.at("settings", -1)
+	st.Settings.TokenBudget = r.int("token_budget")
+	st.Settings.MaxMemories = r.int("max_memories")
+	n := r.count("consent", minConsent)
+	if n == 0 || r.err != nil {
+		return
+	}
+	st.Settings.Consent = make([]model.Category, n)
+	for i := range st.Settings.Consent {
+		r.at("consent", i)
+		code := r.byte("category")
+		c, ok := lookup(categoryCodes[:], code)
+		if !ok && r.err == nil {
+			r.failf(ErrCorrupt, "%w code %d", errBadCategory, code)
+		}
+		st.Settings.Consent[i] = c
+	}
+}
+
+func (r *reader) sessions(st *model.State) {
 	r.at("sessions", -1)
 	if n := r.count("count", minSession); n > 0 {
 		st.Sessions = make([]model.Session, n)
@@ -298,15 +327,18 @@ func (r *reader) state() (*model.State, error) {
 			r.ascending(st.Sessions[i-1].ID, x.ID)
 		}
 		if r.err != nil {
-			return nil, r.err
+			return
 		}
 	}
+}
 
-	// refs resolves a session-ref: sessions, then orphans.
+// orphans reads the ids of sessions that have turns but no record and
+// returns what a session-ref resolves to: the sessions, then the orphans.
+func (r *reader) orphans(st *model.State) []string {
 	r.at("orphans", -1)
 	nOrphans := r.count("count", minID)
 	if r.err != nil {
-		return nil, r.err
+		return nil
 	}
 	refs := make([]string, len(st.Sessions), len(st.Sessions)+nOrphans)
 	for i := range st.Sessions {
@@ -325,17 +357,37 @@ func (r *reader) state() (*model.State, error) {
 			r.failf(ErrCorrupt, "id %q has a session record", id)
 		}
 		if r.err != nil {
-			return nil, r.err
+			return nil
 		}
 		refs = append(refs, id)
 	}
-	used := make([]bool, nOrphans)
+	return refs
+}
 
+// turns reads the turns, column by column.
+func (r *reader) turns(st *model.State, refs []string) {
 	r.at("turns", -1)
 	if n := r.count("count", minTurn); n > 0 {
 		st.Turns = make([]model.Turn, n)
 	}
-	turns := st.Turns
+	r.turnIDs(st.Turns)
+	used := r.turnSessions(st.Turns, refs, len(st.Sessions))
+	r.turnRoles(st.Turns)
+	r.turnTimes(st.Turns)
+	r.turnTexts(st.Turns)
+	if r.err != nil {
+		return
+	}
+	for i, u := range used {
+		if !u {
+			r.at("orphan", i)
+			r.failf(ErrCorrupt, "id %q is used by no turn", refs[len(st.Sessions)+i])
+			return
+		}
+	}
+}
+
+func (r *reader) turnIDs(turns []model.Turn) {
 	for i := range turns {
 		r.at("turn", i)
 		turns[i].ID = r.str("id")
@@ -343,6 +395,12 @@ func (r *reader) state() (*model.State, error) {
 			r.ascending(turns[i-1].ID, turns[i].ID)
 		}
 	}
+}
+
+// turnSessions reads the session-refs and reports which orphans a turn
+// uses (refs[nSessions:]).
+func (r *reader) turnSessions(turns []model.Turn, refs []string, nSessions int) (used []bool) {
+	used = make([]bool, len(refs)-nSessions)
 	for i := range turns {
 		r.at("turn", i)
 		ref := r.uvarint("session")
@@ -354,10 +412,14 @@ func (r *reader) state() (*model.State, error) {
 			break
 		}
 		turns[i].Session = refs[ref]
-		if k := int(ref) - len(st.Sessions); k >= 0 {
+		if k := int(ref) - nSessions; k >= 0 {
 			used[k] = true
 		}
 	}
+	return used
+}
+
+func (r *reader) turnRoles(turns []model.Turn) {
 	for i := range turns {
 		r.at("turn", i)
 		code := r.byte("role")
@@ -367,10 +429,16 @@ func (r *reader) state() (*model.State, error) {
 		}
 		turns[i].Role = role
 	}
+}
+
+func (r *reader) turnTimes(turns []model.Turn) {
 	for i := range turns {
 		r.at("turn", i)
 		turns[i].Time = r.time("time")
 	}
+}
+
+func (r *reader) turnTexts(turns []model.Turn) {
 	for i := range turns {
 		r.at("turn", i)
 		turns[i].Text = r.str("text")
@@ -378,17 +446,9 @@ func (r *reader) state() (*model.State, error) {
 			r.check(checkTurn(&turns[i]))
 		}
 	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	for i, u := range used {
-		if !u {
-			r.at("orphan", i)
-			r.failf(ErrCorrupt, "id %q is used by no turn", refs[len(st.Sessions)+i])
-			return nil, r.err
-		}
-	}
+}
 
+func (r *reader) facts(st *model.State) {
 	r.at("facts", -1)
 	if n := r.count("count", minFact); n > 0 {
 		st.Facts = make([]model.Fact, n)
@@ -400,14 +460,9 @@ func (r *reader) state() (*model.State, error) {
 			r.ascending(st.Facts[i-1].ID, st.Facts[i].ID)
 		}
 		if r.err != nil {
-			return nil, r.err
+			return
 		}
 	}
-
-	if r.err != nil {
-		return nil, r.err // a bad facts count
-	}
-	return st, nil
 }
 
 func (r *reader) fact(f *model.Fact) {

@@ -184,115 +184,145 @@ func (r *reader) sync(st *model.State) error {
 			r.fail(ErrCorrupt, err)
 		}
 	}
-	n := r.count("devices", 2)
-	names := make([]string, n)
-	used := make([]bool, n)
-	for i := range names {
-		r.at("device", i)
-		names[i] = r.str("id")
-		if r.err == nil {
-			if err := hlc.ValidDevice(names[i]); err != nil {
-				r.fail(ErrCorrupt, err)
-			}
-		}
-		if i > 0 && r.err == nil && names[i-1] >= names[i] {
-			r.failf(ErrCorrupt, "devices not strictly ascending")
-		}
-	}
+	d := r.devices()
 	if r.err != nil {
 		return r.err
-	}
-	stamp := func() hlc.Stamp {
-		w := r.uvarint("wall")
-		c := r.uvarint("counter")
-		d := r.uvarint("device")
-		if r.err != nil {
-			return hlc.Stamp{}
-		}
-		switch {
-		case w > uint64(hlc.MaxWall):
-			r.failf(ErrCorrupt, "wall %d out of range", w)
-		case c > 1<<32-1:
-			r.failf(ErrCorrupt, "counter %d exceeds 32 bits", c)
-		case d >= uint64(len(names)):
-			r.failf(ErrCorrupt, "device index %d out of range", d)
-		default:
-			used[d] = true
-			return hlc.Stamp{Wall: int64(w), Counter: uint32(c), Device: names[d]}
-		}
-		return hlc.Stamp{}
 	}
 	if rem := len(r.s) - r.p; (len(st.Sessions)+len(st.Turns)+len(st.Facts)+3)*minStamp > rem {
 		r.failf(ErrTruncated, "stamps need more than the %d remaining bytes", rem)
 		return r.err
 	}
+	// One loop per record type, each a function of its own (see state).
 	for i := range st.Sessions {
 		r.at("session stamp", i)
-		st.Sessions[i].Stamp = stamp()
+		st.Sessions[i].Stamp = d.stamp(r)
 	}
-	for i := range st.Turns {
-		r.at("turn stamp", i)
-		st.Turns[i].Stamp = stamp()
-	}
+	r.turnStamps(st.Turns, d)
 	for i := range st.Facts {
 		r.at("fact stamp", i)
-		st.Facts[i].Stamp = stamp()
+		st.Facts[i].Stamp = d.stamp(r)
 	}
 	for i := range m.SettingStamps {
 		r.at("setting stamp", i)
-		m.SettingStamps[i] = stamp()
+		m.SettingStamps[i] = d.stamp(r)
 	}
+	r.tombstones(st, m, d)
+	if r.err != nil {
+		return r.err
+	}
+	for i, u := range d.used {
+		if !u {
+			r.at("device", i)
+			r.failf(ErrCorrupt, "device %q is used by no stamp", d.names[i])
+			return r.err
+		}
+	}
+	st.Sync = m
+	return nil
+}
+
+// deviceTable is the sync section's device ids, which stamps refer to by
+// index, and which of them a stamp used.
+type deviceTable struct {
+	names []string
+	used  []bool
+}
+
+func (r *reader) devices() *deviceTable {
+	n := r.count("devices", 2)
+	d := &deviceTable{names: make([]string, n), used: make([]bool, n)}
+	for i := range d.names {
+		r.at("device", i)
+		d.names[i] = r.str("id")
+		if r.err == nil {
+			if err := hlc.ValidDevice(d.names[i]); err != nil {
+				r.fail(ErrCorrupt, err)
+			}
+		}
+		if i > 0 && r.err == nil && d.names[i-1] >= d.names[i] {
+			r.failf(ErrCorrupt, "devices not strictly ascending")
+		}
+	}
+	return d
+}
+
+// stamp reads one stamp.
+func (d *deviceTable) stamp(r *reader) hlc.Stamp {
+	w := r.uvarint("wall")
+	c := r.uvarint("counter")
+	dev := r.uvarint("device")
+	if r.err != nil {
+		return hlc.Stamp{}
+	}
+	switch {
+	case w > uint64(hlc.MaxWall):
+		r.failf(ErrCorrupt, "wall %d out of range", w)
+	case c > 1<<32-1:
+		r.failf(ErrCorrupt, "counter %d exceeds 32 bits", c)
+	case dev >= uint64(len(d.names)):
+		r.failf(ErrCorrupt, "device index %d out of range", dev)
+	default:
+		d.used[dev] = true
+		return hlc.Stamp{Wall: int64(w), Counter: uint32(c), Device: d.names[dev]}
+	}
+	return hlc.Stamp{}
+}
+
+func (r *reader) turnStamps(turns []model.Turn, d *deviceTable) {
+	for i := range turns {
+		r.at("turn stamp", i)
+		turns[i].Stamp = d.stamp(r)
+	}
+}
+
+func (r *reader) tombstones(st *model.State, m *model.SyncMeta, d *deviceTable) {
 	r.at("tombstones", -1)
 	if n := r.count("count", minTomb); n > 0 {
 		m.Tombstones = make([]model.Tombstone, n)
 	}
 	for i := range m.Tombstones {
 		r.at("tombstone", i)
-		t := &m.Tombstones[i]
-		k := r.byte("kind")
-		t.Kind = model.RecordKind(k)
-		if r.err == nil && (k < byte(model.KindSession) || k > byte(model.KindFact)) {
-			r.failf(ErrCorrupt, "kind %d", k)
-		}
-		t.ID = r.str("id")
-		if r.err == nil {
-			r.check(model.ValidateID(t.ID))
-		}
-		t.Stamp = stamp()
-		if r.err != nil {
-			return r.err
-		}
-		if i > 0 {
-			p := m.Tombstones[i-1]
-			if cmp.Or(cmp.Compare(p.Kind, t.Kind), strings.Compare(p.ID, t.ID)) >= 0 {
-				r.failf(ErrCorrupt, "tombstones not strictly ascending")
-				return r.err
-			}
-		}
-		var live bool
-		switch t.Kind {
-		case model.KindSession:
-			_, live = slices.BinarySearchFunc(st.Sessions, t.ID, func(x model.Session, id string) int { return strings.Compare(x.ID, id) })
-		case model.KindTurn:
-			_, live = slices.BinarySearchFunc(st.Turns, t.ID, func(x model.Turn, id string) int { return strings.Compare(x.ID, id) })
-		case model.KindFact:
-			_, live = slices.BinarySearchFunc(st.Facts, t.ID, func(x model.Fact, id string) int { return strings.Compare(x.ID, id) })
-		}
-		if live {
-			r.failf(ErrCorrupt, "tombstone for live record %q", t.ID)
-			return r.err
+		if !r.tombstone(st, m.Tombstones, i, d) {
+			return
 		}
 	}
+}
+
+// tombstone reads tombstone i of ts and reports whether it is valid.
+func (r *reader) tombstone(st *model.State, ts []model.Tombstone, i int, d *deviceTable) bool {
+	t := &ts[i]
+	k := r.byte("kind")
+	t.Kind = model.RecordKind(k)
+	if r.err == nil && (k < byte(model.KindSession) || k > byte(model.KindFact)) {
+		r.failf(ErrCorrupt, "kind %d", k)
+	}
+	t.ID = r.str("id")
+	if r.err == nil {
+		r.check(model.ValidateID(t.ID))
+	}
+	t.Stamp = d.stamp(r)
 	if r.err != nil {
-		return r.err
+		return false
 	}
-	for i, u := range used {
-		if !u {
-			r.at("device", i)
-			r.failf(ErrCorrupt, "device %q is used by no stamp", names[i])
-			return r.err
+	if i > 0 {
+		p := ts[i-1]
+		if cmp.Or(cmp.Compare(p.Kind, t.Kind), strings.Compare(p.ID, t.ID)) >= 0 {
+			r.failf(ErrCorrupt, "tombstones not strictly ascending")
+			return false
 		}
 	}
-	st.Sync = m
-	return nil
+	var live bool
+	switch t.Kind {
+	case model.KindSession:
+		_, live = slices.BinarySearchFunc(st.Sessions, t.ID, func(x model.Session, id string) int { return strings.Compare(x.ID, id) })
+	case model.KindTurn:
+		_, live = slices.BinarySearchFunc(st.Turns, t.ID, func(x model.Turn, id string) int { return strings.Compare(x.ID, id) })
+	case model.KindFact:
+		_, live = slices.BinarySearchFunc(st.Facts, t.ID, func(x model.Fact, id string) int { return strings.Compare(x.ID, id) })
+	}
+	if live {
+		r.failf(ErrCorrupt, "tombstone for live record %q", t.ID)
+		return false
+	}
+	return true
 }

@@ -195,7 +195,8 @@ func appendTerms(dst []byte, s *model.State, t *Terms) ([]byte, error) {
 const minTerm = 2
 
 // terms parses the terms section of a body whose state has nTurns turns;
-// see the grammar in doc.go.
+// see the grammar in doc.go. Each of its loops is a function of its own
+// (see state).
 func (r *reader) terms(nTurns int) (*Terms, error) {
 	r.at("terms", -1)
 	analyzer := r.uvarint("analyzer")
@@ -207,58 +208,97 @@ func (r *reader) terms(nTurns int) (*Terms, error) {
 		return nil, r.err
 	}
 	t := &Terms{Analyzer: int(analyzer)}
+	if r.vocab(t, nVocab); r.err != nil {
+		return nil, r.err
+	}
+	ends := r.listLengths(nTurns)
+	if r.err != nil {
+		return nil, r.err
+	}
+	ids, uses := r.listIDs(ends, nVocab)
+	if r.err != nil {
+		return nil, r.err
+	}
+	if r.canonical(t.Vocab, uses); r.err != nil {
+		return nil, r.err
+	}
+	if nTurns > 0 {
+		t.Turns = make([][]uint32, nTurns)
+		start := 0
+		for i, end := range ends {
+			if end > start {
+				t.Turns[i] = ids[start:end:end]
+			}
+			start = end
+		}
+	}
+	return t, nil
+}
 
-	if nVocab > 0 {
-		t.Vocab = make([]string, nVocab)
-		t.Index = make(map[string]uint32, nVocab)
+// vocab reads the n terms of the vocabulary into t.
+func (r *reader) vocab(t *Terms, n int) {
+	if n > 0 {
+		t.Vocab = make([]string, n)
+		t.Index = make(map[string]uint32, n)
 	}
 	for i := range t.Vocab {
 		r.at("term", i)
 		v := r.str("term")
 		if r.err != nil {
-			return nil, r.err
+			return
 		}
 		r.check(checkTerm(v))
 		if _, dup := t.Index[v]; dup && r.err == nil {
 			r.failf(ErrCorrupt, "duplicate term %q", v)
 		}
 		if r.err != nil {
-			return nil, r.err
+			return
 		}
 		t.Index[v] = uint32(i)
 		t.Vocab[i] = v
 	}
+}
 
+// listLengths reads the list count and the lengths column, and returns
+// where each list ends in the ids column. Each id takes at least one byte,
+// so the total is checked against the bytes that remain before the ids are
+// allocated.
+func (r *reader) listLengths(nTurns int) []int {
 	r.at("terms", -1)
 	nLists := r.uvarint("list count")
 	if r.err == nil && nLists != uint64(nTurns) {
 		r.failf(ErrCorrupt, "%d term lists for %d turns", nLists, nTurns)
 	}
 	if r.err != nil {
-		return nil, r.err
+		return nil
 	}
-	// The lengths column; each id takes at least one byte, so the total is
-	// checked against the bytes that remain before the ids are allocated.
 	ends := make([]int, nTurns)
 	total := 0
 	for i := range ends {
 		r.at("term list", i)
 		n := r.uvarint("length")
 		if r.err != nil {
-			return nil, r.err
+			return nil
 		}
 		if rem := uint64(len(r.s) - r.p); n > rem || uint64(total)+n > rem {
 			r.failf(ErrTooLarge, "length %d: %d ids exceed what %d remaining bytes can hold", n, uint64(total)+n, rem)
-			return nil, r.err
+			return nil
 		}
 		total += int(n)
 		ends[i] = total
 	}
+	return ends
+}
 
-	// The ids column: nearly all ids take one or two bytes, so those cases
-	// are inline.
-	ids := make([]uint32, total)
-	uses := make([]uint32, nVocab)
+// listIDs reads the ids column and counts each term's uses. Nearly all ids
+// take one or two bytes, so those cases are inline.
+func (r *reader) listIDs(ends []int, nVocab int) (ids, uses []uint32) {
+	total := 0
+	if len(ends) > 0 {
+		total = ends[len(ends)-1]
+	}
+	ids = make([]uint32, total)
+	uses = make([]uint32, nVocab)
 	s, p := r.s, r.p
 	start := 0
 	for i, end := range ends {
@@ -275,14 +315,14 @@ func (r *reader) terms(nTurns int) (*Terms, error) {
 				r.at("term list", i)
 				id = r.uvarint("term id")
 				if r.err != nil {
-					return nil, r.err
+					return nil, nil
 				}
 				p = r.p
 			}
 			if id >= uint64(nVocab) {
 				r.at("term list", i)
 				r.failf(ErrCorrupt, "term id %d, only %d terms", id, nVocab)
-				return nil, r.err
+				return nil, nil
 			}
 			ids[k] = uint32(id)
 			uses[id]++
@@ -290,31 +330,23 @@ func (r *reader) terms(nTurns int) (*Terms, error) {
 		start = end
 	}
 	r.p = p
+	return ids, uses
+}
 
-	// Canonical order: most used first, ties by bytes; every term used.
+// canonical checks the vocabulary's order: most used first, ties by bytes;
+// every term used.
+func (r *reader) canonical(vocab []string, uses []uint32) {
 	for i, n := range uses {
 		if n == 0 {
 			r.at("term", i)
-			r.failf(ErrCorrupt, "term %q is used by no turn", t.Vocab[i])
-			return nil, r.err
+			r.failf(ErrCorrupt, "term %q is used by no turn", vocab[i])
+			return
 		}
-		if i > 0 && (n > uses[i-1] || n == uses[i-1] && t.Vocab[i-1] > t.Vocab[i]) {
+		if i > 0 && (n > uses[i-1] || n == uses[i-1] && vocab[i-1] > vocab[i]) {
 			r.at("term", i)
 			r.failf(ErrCorrupt, "term %q (used %d times) after %q (used %d times): terms must be sorted by descending use, then by bytes",
-				t.Vocab[i], n, t.Vocab[i-1], uses[i-1])
-			return nil, r.err
+				vocab[i], n, vocab[i-1], uses[i-1])
+			return
 		}
 	}
-
-	if nTurns > 0 {
-		t.Turns = make([][]uint32, nTurns)
-		start = 0
-		for i, end := range ends {
-			if end > start {
-				t.Turns[i] = ids[start:end:end]
-			}
-			start = end
-		}
-	}
-	return t, nil
 }
