@@ -126,12 +126,7 @@ func (n *Engine) loadSync(st *model.State, prev *Engine) {
 			n.clock = prev.clock
 		}
 		n.setStamps = m.SettingStamps
-		for _, t := range m.Tombstones {
-			n.tombs[merge.Key{Kind: merge.Kind(t.Kind), ID: t.ID}] = t.Stamp
-			if max.Less(t.Stamp) {
-				max = t.Stamp
-			}
-		}
+		max = n.loadTombstones(m.Tombstones)
 	} else {
 		n.device, n.clock = prev.device, prev.clock
 	}
@@ -141,43 +136,74 @@ func (n *Engine) loadSync(st *model.State, prev *Engine) {
 		if n.setStamps[i].IsZero() {
 			n.setStamps[i] = leg
 		}
-		if max.Less(n.setStamps[i]) {
-			max = n.setStamps[i]
-		}
+		max = later(max, n.setStamps[i])
 	}
+	// One loop per record type, each a function of its own (see loadReuse).
+	max = later(max, n.seenSessions(leg))
+	max = later(max, n.stampTurns(leg))
+	max = later(max, n.seenFacts(leg))
+	// Seed the clock: stamps stay monotonic across restarts.
+	if max.Device != "" {
+		n.clock.Observe(max)
+	}
+}
+
+// later returns the later of two stamps.
+func later(a, b hlc.Stamp) hlc.Stamp {
+	if a.Less(b) {
+		return b
+	}
+	return a
+}
+
+// loadTombstones files a load's tombstones and returns the latest stamp.
+func (n *Engine) loadTombstones(ts []model.Tombstone) (max hlc.Stamp) {
+	for _, t := range ts {
+		n.tombs[merge.Key{Kind: merge.Kind(t.Kind), ID: t.ID}] = t.Stamp
+		max = later(max, t.Stamp)
+	}
+	return max
+}
+
+// seenSessions gives unstamped sessions the legacy stamp, records what
+// restamp compares against and returns the latest stamp.
+func (n *Engine) seenSessions(leg hlc.Stamp) (max hlc.Stamp) {
 	var buf []byte
 	for id, s := range n.sessions {
 		if s.Stamp.IsZero() {
 			s.Stamp = leg
 		}
-		if max.Less(s.Stamp) {
-			max = s.Stamp
-		}
+		max = later(max, s.Stamp)
 		buf = appendSession(buf[:0], &s.Session)
 		n.seen[merge.Key{Kind: merge.KindSession, ID: id}] = seenVer{enc: string(buf), stamp: s.Stamp}
 	}
+	return max
+}
+
+// stampTurns gives unstamped turns the legacy stamp and returns the latest
+// stamp.
+func (n *Engine) stampTurns(leg hlc.Stamp) (max hlc.Stamp) {
 	for _, t := range n.turnBySlot {
 		if t.Stamp.IsZero() {
 			t.Stamp = leg
 		}
-		if max.Less(t.Stamp) {
-			max = t.Stamp
-		}
+		max = later(max, t.Stamp)
 	}
+	return max
+}
+
+// seenFacts is seenSessions for facts.
+func (n *Engine) seenFacts(leg hlc.Stamp) (max hlc.Stamp) {
+	var buf []byte
 	for id, f := range n.facts {
 		if f.Stamp.IsZero() {
 			f.Stamp = leg
 		}
-		if max.Less(f.Stamp) {
-			max = f.Stamp
-		}
+		max = later(max, f.Stamp)
 		buf = appendFact(buf[:0], f)
 		n.seen[merge.Key{Kind: merge.KindFact, ID: id}] = seenVer{enc: string(buf), stamp: f.Stamp}
 	}
-	// Seed the clock: stamps stay monotonic across restarts.
-	if max.Device != "" {
-		n.clock.Observe(max)
-	}
+	return max
 }
 
 // load is Load with, optionally, the turns' analysed terms from a
@@ -257,14 +283,20 @@ func reuseTerms(reuse *Engine, t *model.Turn) []uint32 {
 // loadReuse is load that takes the analysed terms of turns whose text is
 // unchanged from reuse (when not nil) instead of analysing them again: a
 // merge rebuilds the store but analyses only the turns it brought.
+//
+// Each step is its own function with its own loop, and the per-record work
+// of a large loop is a small function of its own: V8 recompiles a wasm
+// function with its optimizing compiler once its loops have run long
+// enough, at a cost that grows faster than the function's size, and in Go's
+// wasm code every branch counts the function's whole size towards that. One
+// function holding every loop of a load was recompiled at every cold start
+// (42–60 ms of compiler time on a 2-core machine, beside the load).
 func (e *Engine) loadReuse(st *model.State, terms *snapshot.Terms, reuse *Engine) error {
-	var reuseMap []uint32
-	if reuse != nil {
-		terms = nil
-		reuseMap = make([]uint32, len(reuse.an.Vocab()))
-	}
 	defer collectorOff()()
 	n := New()
+	if reuse != nil {
+		terms = nil
+	}
 	if terms != nil {
 		if len(terms.Turns) != len(st.Turns) {
 			return fmt.Errorf("%w: snapshot has terms for %d turns but %d turns", ErrInvalid, len(terms.Turns), len(st.Turns))
@@ -278,76 +310,133 @@ func (e *Engine) loadReuse(st *model.State, terms *snapshot.Terms, reuse *Engine
 	}
 	n.settings = st.Settings
 	n.settings.Consent = slices.Clone(st.Settings.Consent)
-	var sessions []*session
-	for i := range st.Sessions {
-		s := st.Sessions[i]
+	sessions, err := n.loadSessions(st.Sessions)
+	if err != nil {
+		return err
+	}
+	f := filer{n: n, terms: terms, reuse: reuse, sessions: sessions}
+	if reuse != nil {
+		f.reuseMap = make([]uint32, len(reuse.an.Vocab()))
+	}
+	if err := f.fileTurns(st.Turns); err != nil {
+		return err
+	}
+	n.buildIndexes(f.turns, f.sessions)
+	if err := n.loadFacts(st.Facts); err != nil {
+		return err
+	}
+	n.loadSync(st, e)
+	*e = *n
+	return nil
+}
+
+// loadSessions files the session records of a load into n.
+func (n *Engine) loadSessions(in []model.Session) ([]*session, error) {
+	sessions := make([]*session, 0, len(in))
+	for i := range in {
+		s := in[i]
 		if err := model.ValidateID(s.ID); err != nil {
-			return fmt.Errorf("%w: session %d: %w", ErrInvalid, i, err)
+			return nil, fmt.Errorf("%w: session %d: %w", ErrInvalid, i, err)
 		}
 		if _, dup := n.sessions[s.ID]; dup {
-			return fmt.Errorf("%w: session %q appears twice", ErrInvalid, s.ID)
+			return nil, fmt.Errorf("%w: session %q appears twice", ErrInvalid, s.ID)
 		}
 		s.Start = s.Start.UTC()
 		ss := &session{Session: s}
 		n.sessions[s.ID] = ss
 		sessions = append(sessions, ss)
 	}
-	// Turns are filed session by session in conversation order, then both
-	// indexes are built in one pass each (index.Build), which is what makes
-	// a cold start fast.
-	perm, bucket := conversationOrder(st.Turns)
-	bySess := make([]*session, len(perm)) // by bucket: the turn's session, once looked up
-	turns := make([]*turn, 0, len(st.Turns))
-	records := make([]turn, len(st.Turns)) // one allocation for all turns
-	n.turns = make(map[string]*turn, len(st.Turns))
+	return sessions, nil
+}
+
+// filer files a load's turns into an engine, session by session in
+// conversation order.
+type filer struct {
+	n        *Engine
+	terms    *snapshot.Terms // the snapshot's term lists, or nil
+	reuse    *Engine         // an engine whose terms may be reused, or nil
+	reuseMap []uint32        // reuse's term id + 1 → n's, 0 until looked up
+	sessions []*session      // every session, records first
+	turns    []*turn         // filed turns, in order
+	records  []turn          // one allocation for all turns
+	bySess   []*session      // by conversation bucket: its session, once looked up
+}
+
+// fileTurns files every turn (see conversationOrder).
+func (f *filer) fileTurns(in []model.Turn) error {
+	perm, bucket := conversationOrder(in)
+	f.bySess = make([]*session, len(perm))
+	f.turns = make([]*turn, 0, len(in))
+	f.records = make([]turn, len(in))
+	f.n.turns = make(map[string]*turn, len(in))
 	for k, i := range perm {
-		t := st.Turns[i]
-		// A snapshot's decoder has validated its turns already; a State
-		// from elsewhere is checked here.
-		if terms == nil {
-			if err := t.Validate(); err != nil {
-				return fmt.Errorf("%w: %w", ErrInvalid, err)
-			}
+		if err := f.file(&f.records[k], &in[i], i, bucket[i]); err != nil {
+			return err
 		}
-		if _, dup := n.turns[t.ID]; dup {
-			return fmt.Errorf("%w: turn %q appears twice", ErrInvalid, t.ID)
-		}
-		t.Time = t.Time.UTC()
-		ss := bySess[bucket[i]]
-		if ss == nil {
-			ss = n.sessions[t.Session]
-			bySess[bucket[i]] = ss
-		}
-		if ss == nil {
-			ss = &session{Session: model.Session{ID: t.Session, Start: t.Time}}
-			n.sessions[t.Session] = ss
-			bySess[bucket[i]] = ss
-			sessions = append(sessions, ss)
-		} else if ss.Start.IsZero() || t.Time.Before(ss.Start) {
-			ss.Start = t.Time
-		}
-		tr := &records[k]
-		*tr = turn{Turn: t, sess: ss, pos: len(ss.turns)}
-		if old := reuseTerms(reuse, &t); old != nil {
-			tr.terms = make([]uint32, len(old))
-			for j, v := range old {
-				if reuseMap[v] == 0 {
-					reuseMap[v] = n.an.Intern(reuse.an.Vocab()[v]) + 1
-				}
-				tr.terms[j] = reuseMap[v] - 1
-			}
-		} else if terms == nil {
-			tr.terms = n.an.AppendIDs(nil, t.Text)
-		} else {
-			// The decoder checked every id against the vocabulary and
-			// capped each list (appending to one never writes into the
-			// next).
-			tr.terms = terms.Turns[i]
-		}
-		ss.turns = append(ss.turns, tr)
-		n.turns[t.ID] = tr
-		turns = append(turns, tr)
 	}
+	return nil
+}
+
+// file files turn i of the load (in its conversation bucket b) as tr.
+func (f *filer) file(tr *turn, in *model.Turn, i int, b int32) error {
+	n := f.n
+	t := *in
+	// A snapshot's decoder has validated its turns already; a State from
+	// elsewhere is checked here.
+	if f.terms == nil {
+		if err := t.Validate(); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+	}
+	if _, dup := n.turns[t.ID]; dup {
+		return fmt.Errorf("%w: turn %q appears twice", ErrInvalid, t.ID)
+	}
+	t.Time = t.Time.UTC()
+	ss := f.bySess[b]
+	if ss == nil {
+		ss = n.sessions[t.Session]
+		f.bySess[b] = ss
+	}
+	if ss == nil {
+		ss = &session{Session: model.Session{ID: t.Session, Start: t.Time}}
+		n.sessions[t.Session] = ss
+		f.bySess[b] = ss
+		f.sessions = append(f.sessions, ss)
+	} else if ss.Start.IsZero() || t.Time.Before(ss.Start) {
+		ss.Start = t.Time
+	}
+	*tr = turn{Turn: t, sess: ss, pos: len(ss.turns)}
+	switch old := reuseTerms(f.reuse, &t); {
+	case old != nil:
+		tr.terms = f.translate(old)
+	case f.terms == nil:
+		tr.terms = n.an.AppendIDs(nil, t.Text)
+	default:
+		// The decoder checked every id against the vocabulary and capped
+		// each list (appending to one never writes into the next).
+		tr.terms = f.terms.Turns[i]
+	}
+	ss.turns = append(ss.turns, tr)
+	n.turns[t.ID] = tr
+	f.turns = append(f.turns, tr)
+	return nil
+}
+
+// translate maps term ids of the reused engine to the new engine's.
+func (f *filer) translate(old []uint32) []uint32 {
+	out := make([]uint32, len(old))
+	for j, v := range old {
+		if f.reuseMap[v] == 0 {
+			f.reuseMap[v] = f.n.an.Intern(f.reuse.an.Vocab()[v]) + 1
+		}
+		out[j] = f.reuseMap[v] - 1
+	}
+	return out
+}
+
+// buildIndexes builds the turn and session indexes of a load, both in one
+// pass each (index.Build), which is what makes a cold start fast.
+func (n *Engine) buildIndexes(turns []*turn, sessions []*session) {
 	n.turnIdx = index.Build(len(turns), func(d int32, add func([]uint32)) { add(turns[d].terms) })
 	for d, t := range turns {
 		t.doc = int32(d)
@@ -362,8 +451,12 @@ func (e *Engine) loadReuse(st *model.State, terms *snapshot.Terms, reuse *Engine
 		s.doc = int32(d)
 	}
 	n.sessBySlot = sessions
-	for i := range st.Facts {
-		f := cloneFact(&st.Facts[i])
+}
+
+// loadFacts files the facts of a load, taken as stored (not re-extracted).
+func (n *Engine) loadFacts(in []model.Fact) error {
+	for i := range in {
+		f := cloneFact(&in[i])
 		if err := model.ValidateID(f.ID); err != nil {
 			return fmt.Errorf("%w: fact %d: %w", ErrInvalid, i, err)
 		}
@@ -373,8 +466,6 @@ func (e *Engine) loadReuse(st *model.State, terms *snapshot.Terms, reuse *Engine
 		n.facts[f.ID] = &f
 		n.indexFact(&f)
 	}
-	n.loadSync(st, e)
-	*e = *n
 	return nil
 }
 
