@@ -65,17 +65,7 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 	tf := e.timeFilter(q, off("time"))
 
 	if req.Unit == UnitSession {
-		best := e.buf.get(bufFinal, len(sessSc))
-		for _, d := range turns {
-			t := e.turnBySlot[d]
-			best[t.sess.doc] = max(best[t.sess.doc], turnSc[d])
-		}
-		// Every session with a matching turn matches as a whole too, so
-		// sessions lists all candidates.
-		for _, sd := range sessions {
-			sessSc[sd] = (sessSc[sd] + best[sd]) * tf.factor(e.sessBySlot[sd].Start)
-		}
-		return e.topSessions(sessSc, sessions, req.K, func(ss *session) []string { return e.whySession(q, ss, tf) })
+		return e.rankSessions(q, req, turns, turnSc, sessions, sessSc, tf)
 	}
 
 	cands := slices.Clone(turns)
@@ -104,17 +94,45 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 		}
 		return c
 	}
-	final := e.buf.get(bufFinal, len(turnSc))
-	for _, d := range cands {
-		c := comp(d)
-		final[d] = (c.lex + c.fact + c.neighbor + c.session) * c.time * e.prior(q, d, off)
-	}
+	final := e.finalScores(q, cands, len(turnSc), comp, off)
 	var pass func(*turn) bool
 	if !req.All {
 		need := gateNeed(q, e.turnIdx, e.personal(q.text))
 		pass = func(t *turn) bool { return cov[t.doc] >= need || factPass[t.doc] }
 	}
 	return e.topTurns(final, cands, req, pass, func(t *turn) []string { return e.whyTurn(q, t, comp(t.doc), tf) })
+}
+
+// rank's loops are functions of their own: V8 recompiles a wasm function
+// with its optimizing compiler once its loops have run long enough, at a
+// cost that grows faster than the function's size, and in Go's wasm code
+// every branch counts the whole function's size towards that. rank in one
+// piece was recompiled during the first recall of every cold start.
+
+// rankSessions ranks sessions (UnitSession): each by its own match and its
+// best turn's, weighted by the prompt's time constraints.
+func (e *Engine) rankSessions(q *query, req RecallRequest, turns []int32, turnSc []float64, sessions []int32, sessSc []float64, tf timeFilter) []Hit {
+	best := e.buf.get(bufFinal, len(sessSc))
+	for _, d := range turns {
+		t := e.turnBySlot[d]
+		best[t.sess.doc] = max(best[t.sess.doc], turnSc[d])
+	}
+	// Every session with a matching turn matches as a whole too, so
+	// sessions lists all candidates.
+	for _, sd := range sessions {
+		sessSc[sd] = (sessSc[sd] + best[sd]) * tf.factor(e.sessBySlot[sd].Start)
+	}
+	return e.topSessions(sessSc, sessions, req.K, func(ss *session) []string { return e.whySession(q, ss, tf) })
+}
+
+// finalScores combines each candidate's evidence into its score.
+func (e *Engine) finalScores(q *query, cands []int32, slots int, comp func(int32) components, off func(string) bool) []float64 {
+	final := e.buf.get(bufFinal, slots)
+	for _, d := range cands {
+		c := comp(d)
+		final[d] = (c.lex + c.fact + c.neighbor + c.session) * c.time * e.prior(q, d, off)
+	}
+	return final
 }
 
 // normalizeMax scales the listed scores so the best is 1.

@@ -51,7 +51,14 @@ const (
 	clUpper
 )
 
-var class = func() (t [256]uint8) {
+var class = classTable()
+
+// classTable builds class. It is a function of its own, not inlined into the
+// package's initialisation: a loop in a large wasm function gets the whole
+// function recompiled by V8's optimizing compiler at every start.
+//
+//go:noinline
+func classTable() (t [256]uint8) {
 	for c := 0; c < 256; c++ {
 		b := byte(c)
 		switch {
@@ -71,7 +78,7 @@ var class = func() (t [256]uint8) {
 		t[b] |= clStart
 	}
 	return t
-}()
+}
 
 // lower folds an ASCII letter to lower case.
 func lower(c byte) byte {
