@@ -2,6 +2,13 @@
 // cold start to the first answered recall with 10,000 stored turns and
 // prints where the time went, by function (wasm functions by Go name).
 // Usage: node --experimental-websocket test/profile-coldstart.mjs [runs]
+// (INCLUSIVE=1: time by function including its callees; FOCUS=<function>:
+// only the samples with it on the stack; TOP=n rows)
+// The profiler logs every function compiled while it runs, so code run for
+// the first time (a cold start's JSON, say) looks dearer than it is: check a
+// lead against the cold-start test's medians before acting on it. What V8's
+// optimizing compiler recompiles is listed by RATIONALE.md's recipe ("Why are
+// the load's loops in functions of their own?").
 // with, to name wasm functions, NAMES=<the module built without -ldflags=-s>:
 //   GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -o /tmp/named.wasm ./wasm/reactor
 import { readFileSync } from 'node:fs';
@@ -104,16 +111,38 @@ function workerProfile(events, extensionId) {
   return ours.reduce((a, b) => (a.samples.length > b.samples.length ? a : b));
 }
 
+// selfTimes sums the sampled time by function: the time it ran itself, or
+// with INCLUSIVE=1 the time it was anywhere on the stack (callees included,
+// each sample counted once per function); with FOCUS=<name> only the
+// samples taken while that function was on the stack.
 function selfTimes(profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) {
+    if (n.parent !== undefined) parent.set(n.id, n.parent);
+    for (const c of n.children ?? []) parent.set(c, n.id);
+  }
   const counts = new Map();
   const dt = profile.timeDeltas;
-  profile.samples.forEach((id, i) => {
-    const n = byId.get(id);
-    const f = n.callFrame;
+  const nameOf = (f) => {
     const w = /^wasm-function\[(\d+)\]$/.exec(f.functionName);
-    const name = (w && names.get(Number(w[1]))) || (f.functionName || '(anonymous)') + (f.url && !f.url.endsWith('.wasm') ? ' ' + f.url.split('/').pop() + ':' + f.lineNumber : '');
-    counts.set(name, (counts.get(name) ?? 0) + (dt[i + 1] ?? dt[i]));
+    return (w && names.get(Number(w[1]))) || (f.functionName || '(anonymous)') + (f.url && !f.url.endsWith('.wasm') ? ' ' + f.url.split('/').pop() + ':' + f.lineNumber : '');
+  };
+  const focus = process.env.FOCUS;
+  const under = (id) => {
+    for (let n = id; n !== undefined; n = parent.get(n)) if (nameOf(byId.get(n).callFrame) === focus) return true;
+    return false;
+  };
+  profile.samples.forEach((id, i) => {
+    const t = dt[i + 1] ?? dt[i];
+    if (focus && !under(id)) return;
+    const seen = new Set();
+    for (let n = id; n !== undefined; n = process.env.INCLUSIVE ? parent.get(n) : undefined) {
+      const name = nameOf(byId.get(n).callFrame);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      counts.set(name, (counts.get(name) ?? 0) + t);
+    }
   });
   return counts;
 }
