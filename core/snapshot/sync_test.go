@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -98,4 +99,78 @@ func TestSyncSectionRefuses(t *testing.T) {
 	}
 	_, _, err = decodeVersion(string(full), version3)
 	require.ErrorIs(t, err, ErrCorrupt)
+}
+
+// TestSyncSectionDefects: each defect of a hand-built sync section is
+// refused with its kind, and the error names the place.
+func TestSyncSectionDefects(t *testing.T) {
+	// A state body with one session and one turn, then sync sections.
+	state := turnWire(settingsWire().uv(1).str("s").str("").str("").sv(0).uv(0).uv(1), "t", 0, "hi").uv(0)
+	st := func(w wire, wall, ctr, dev uint64) wire { return w.uv(wall).uv(ctr).uv(dev) }
+	// stamps writes the session's, the turn's and the three settings'
+	// stamps, all by device 0 unless dev says otherwise (by position).
+	stamps := func(w wire, dev ...uint64) wire {
+		for i := range 5 {
+			d := uint64(0)
+			if i < len(dev) {
+				d = dev[i]
+			}
+			w = st(w, 1000+uint64(i), 0, d)
+		}
+		return w
+	}
+	one := func() wire { return append(wire{}, state...).str("devA").uv(1).str("devA") }
+	two := func() wire { return append(wire{}, state...).str("devA").uv(2).str("devA").str("devB") }
+	tomb := func(w wire, kind byte, id string) wire { return st(w.raw(kind).str(id), 2000, 0, 0) }
+	tests := []struct {
+		name string
+		body wire
+		want error
+		msg  string // the error's text, when checked
+	}{
+		{"valid", stamps(one()).uv(0), nil, ""},
+		{"valid, two devices and tombstones", tomb(tomb(stamps(two(), 1).uv(2), 1, "s0"), 2, "t0"), nil, ""},
+		{"invalid device", stamps(append(wire{}, state...).str("a b").uv(1).str("devA")).uv(0), ErrCorrupt, ""},
+		{"devices unsorted", stamps(append(wire{}, state...).str("devA").uv(2).str("devB").str("devA"), 1).uv(0), ErrCorrupt,
+			"snapshot: device 1: devices not strictly ascending: corrupt"},
+		{"device used by no stamp", stamps(two()).uv(0), ErrCorrupt,
+			`snapshot: device 1: device "devB" is used by no stamp: corrupt`},
+		{"stamps cut short", st(one(), 1, 0, 0), ErrTruncated, ""},
+		{"wall out of range", st(one(), uint64(hlc.MaxWall)+1, 0, 0).raw(make([]byte, 20)...), ErrCorrupt,
+			fmt.Sprintf("snapshot: session stamp 0: wall %d out of range: corrupt", uint64(hlc.MaxWall)+1)},
+		{"counter past 32 bits", st(st(one(), 1, 0, 0), 1, 1<<32, 0).raw(make([]byte, 20)...), ErrCorrupt,
+			"snapshot: turn stamp 0: counter 4294967296 exceeds 32 bits: corrupt"},
+		{"device index out of range", stamps(one(), 0, 0, 0, 0, 1).uv(0), ErrCorrupt,
+			"snapshot: setting stamp 2: device index 1 out of range: corrupt"},
+		{"bad tombstone kind", tomb(stamps(one()).uv(1), 9, "x"), ErrCorrupt, "snapshot: tombstone 0: kind 9: corrupt"},
+		{"tombstones out of order", tomb(tomb(stamps(one()).uv(2), 2, "t0"), 1, "s0"), ErrCorrupt,
+			"snapshot: tombstone 1: tombstones not strictly ascending: corrupt"},
+		{"tombstone for a live turn", tomb(stamps(one()).uv(1), 2, "t"), ErrCorrupt,
+			`snapshot: tombstone 0: tombstone for live record "t": corrupt`},
+		{"trailing bytes", stamps(one()).uv(0).raw(0), ErrTrailing, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, err := decodeVersion(string(tt.body), version3)
+			if tt.want == nil {
+				require.NoError(t, err)
+				again, err := appendSync(must(appendBody(nil, s)), s)
+				require.NoError(t, err)
+				require.Equal(t, []byte(tt.body), again, "canonical")
+				return
+			}
+			require.ErrorIs(t, err, tt.want)
+			requireOneSentinel(t, err)
+			if tt.msg != "" {
+				require.EqualError(t, err, tt.msg)
+			}
+		})
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
