@@ -103,14 +103,11 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 	return e.topTurns(final, cands, req, pass, func(t *turn) []string { return e.whyTurn(q, t, comp(t.doc), tf) })
 }
 
-// rank's loops are functions of their own: V8 recompiles a wasm function
-// with its optimizing compiler once its loops have run long enough, at a
-// cost that grows faster than the function's size, and in Go's wasm code
-// every branch counts the whole function's size towards that. rank in one
-// piece was recompiled during the first recall of every cold start.
-
 // rankSessions ranks sessions (UnitSession): each by its own match and its
-// best turn's, weighted by the prompt's time constraints.
+// best turn's, weighted by the prompt's time constraints. It and
+// finalScores hold rank's loops, which keeps V8 from recompiling all of rank
+// in a cold start's first recall (RATIONALE.md: "Why are the load's loops
+// in functions of their own?").
 func (e *Engine) rankSessions(q *query, req RecallRequest, turns []int32, turnSc []float64, sessions []int32, sessSc []float64, tf timeFilter) []Hit {
 	best := e.buf.get(bufFinal, len(sessSc))
 	for _, d := range turns {

@@ -138,7 +138,7 @@ func (n *Engine) loadSync(st *model.State, prev *Engine) {
 		}
 		max = later(max, n.setStamps[i])
 	}
-	// One loop per record type, each a function of its own (see loadReuse).
+	// A function per record kind (see loadReuse).
 	max = later(max, n.seenSessions(leg))
 	max = later(max, n.stampTurns(leg))
 	max = later(max, n.seenFacts(leg))
@@ -181,7 +181,8 @@ func (n *Engine) seenSessions(leg hlc.Stamp) (max hlc.Stamp) {
 }
 
 // stampTurns gives unstamped turns the legacy stamp and returns the latest
-// stamp.
+// stamp. Turns are stamped where they are stored and removed, so, unlike
+// sessions and facts, they record no encoding for restamp.
 func (n *Engine) stampTurns(leg hlc.Stamp) (max hlc.Stamp) {
 	for _, t := range n.turnBySlot {
 		if t.Stamp.IsZero() {
@@ -284,13 +285,9 @@ func reuseTerms(reuse *Engine, t *model.Turn) []uint32 {
 // unchanged from reuse (when not nil) instead of analysing them again: a
 // merge rebuilds the store but analyses only the turns it brought.
 //
-// Each step is its own function with its own loop, and the per-record work
-// of a large loop is a small function of its own: V8 recompiles a wasm
-// function with its optimizing compiler once its loops have run long
-// enough, at a cost that grows faster than the function's size, and in Go's
-// wasm code every branch counts the function's whole size towards that. One
-// function holding every loop of a load was recompiled at every cold start
-// (42–60 ms of compiler time on a 2-core machine, beside the load).
+// Each step, and the per-turn work, is a function of its own, which keeps
+// V8 from recompiling one large load function at every cold start
+// (RATIONALE.md: "Why are the load's loops in functions of their own?").
 func (e *Engine) loadReuse(st *model.State, terms *snapshot.Terms, reuse *Engine) error {
 	defer collectorOff()()
 	n := New()
@@ -355,7 +352,7 @@ type filer struct {
 	n        *Engine
 	terms    *snapshot.Terms // the snapshot's term lists, or nil
 	reuse    *Engine         // an engine whose terms may be reused, or nil
-	reuseMap []uint32        // reuse's term id + 1 → n's, 0 until looked up
+	reuseMap []uint32        // by reuse's term id: n's id + 1 (0: not looked up yet)
 	sessions []*session      // every session, records first
 	turns    []*turn         // filed turns, in order
 	records  []turn          // one allocation for all turns

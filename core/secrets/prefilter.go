@@ -53,9 +53,9 @@ const (
 
 var class = classTable()
 
-// classTable builds class. It is a function of its own, not inlined into the
-// package's initialisation: a loop in a large wasm function gets the whole
-// function recompiled by V8's optimizing compiler at every start.
+// classTable builds class. Not inlined into the package's initialisation,
+// its loop does not get that large function recompiled by V8 at every start
+// (RATIONALE.md: "Why are the load's loops in functions of their own?").
 //
 //go:noinline
 func classTable() (t [256]uint8) {

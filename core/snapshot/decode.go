@@ -280,14 +280,10 @@ func (r *reader) state() (*model.State, error) {
 	return st, nil
 }
 
-// The sections of a body are read by one function each, and each column of
-// the turns by its own: V8 recompiles a wasm function with its optimizing
-// compiler once its loops have run long enough, at a cost that grows faster
-// than the function's size, and in Go's wasm code every branch counts the
-// whole function's size towards that. One function reading every section
-// was recompiled at each cold start (15–44 ms of compiler time, beside the
-// load, on a 2-core machine).
-
+// settings reads the settings. Each section of a body, and each column of
+// the turns, is read by a function of its own, which keeps V8 from
+// recompiling one large reader at every cold start (RATIONALE.md: "Why are
+// the load's loops in functions of their own?").
 func (r *reader) settings(st *model.State) {
 	r.at("settings", -1)
 	st.Settings.TokenBudget = r.int("token_budget")

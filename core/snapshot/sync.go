@@ -192,19 +192,20 @@ func (r *reader) sync(st *model.State) error {
 		r.failf(ErrTruncated, "stamps need more than the %d remaining bytes", rem)
 		return r.err
 	}
-	// One loop per record type, each a function of its own (see state).
 	for i := range st.Sessions {
 		r.at("session stamp", i)
-		st.Sessions[i].Stamp = d.stamp(r)
+		st.Sessions[i].Stamp = r.stamp(d)
 	}
+	// The turns' stamps, the long loop, have a function of their own (see
+	// state).
 	r.turnStamps(st.Turns, d)
 	for i := range st.Facts {
 		r.at("fact stamp", i)
-		st.Facts[i].Stamp = d.stamp(r)
+		st.Facts[i].Stamp = r.stamp(d)
 	}
 	for i := range m.SettingStamps {
 		r.at("setting stamp", i)
-		m.SettingStamps[i] = d.stamp(r)
+		m.SettingStamps[i] = r.stamp(d)
 	}
 	r.tombstones(st, m, d)
 	if r.err != nil {
@@ -246,8 +247,8 @@ func (r *reader) devices() *deviceTable {
 	return d
 }
 
-// stamp reads one stamp.
-func (d *deviceTable) stamp(r *reader) hlc.Stamp {
+// stamp reads one stamp, whose device is an index into d.
+func (r *reader) stamp(d *deviceTable) hlc.Stamp {
 	w := r.uvarint("wall")
 	c := r.uvarint("counter")
 	dev := r.uvarint("device")
@@ -271,7 +272,7 @@ func (d *deviceTable) stamp(r *reader) hlc.Stamp {
 func (r *reader) turnStamps(turns []model.Turn, d *deviceTable) {
 	for i := range turns {
 		r.at("turn stamp", i)
-		turns[i].Stamp = d.stamp(r)
+		turns[i].Stamp = r.stamp(d)
 	}
 }
 
@@ -282,14 +283,14 @@ func (r *reader) tombstones(st *model.State, m *model.SyncMeta, d *deviceTable) 
 	}
 	for i := range m.Tombstones {
 		r.at("tombstone", i)
-		if !r.tombstone(st, m.Tombstones, i, d) {
+		if r.tombstone(st, m.Tombstones, i, d); r.err != nil {
 			return
 		}
 	}
 }
 
-// tombstone reads tombstone i of ts and reports whether it is valid.
-func (r *reader) tombstone(st *model.State, ts []model.Tombstone, i int, d *deviceTable) bool {
+// tombstone reads tombstone i of ts.
+func (r *reader) tombstone(st *model.State, ts []model.Tombstone, i int, d *deviceTable) {
 	t := &ts[i]
 	k := r.byte("kind")
 	t.Kind = model.RecordKind(k)
@@ -300,15 +301,15 @@ func (r *reader) tombstone(st *model.State, ts []model.Tombstone, i int, d *devi
 	if r.err == nil {
 		r.check(model.ValidateID(t.ID))
 	}
-	t.Stamp = d.stamp(r)
+	t.Stamp = r.stamp(d)
 	if r.err != nil {
-		return false
+		return
 	}
 	if i > 0 {
 		p := ts[i-1]
 		if cmp.Or(cmp.Compare(p.Kind, t.Kind), strings.Compare(p.ID, t.ID)) >= 0 {
 			r.failf(ErrCorrupt, "tombstones not strictly ascending")
-			return false
+			return
 		}
 	}
 	var live bool
@@ -322,7 +323,5 @@ func (r *reader) tombstone(st *model.State, ts []model.Tombstone, i int, d *devi
 	}
 	if live {
 		r.failf(ErrCorrupt, "tombstone for live record %q", t.ID)
-		return false
 	}
-	return true
 }

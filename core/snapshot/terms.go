@@ -195,7 +195,7 @@ func appendTerms(dst []byte, s *model.State, t *Terms) ([]byte, error) {
 const minTerm = 2
 
 // terms parses the terms section of a body whose state has nTurns turns;
-// see the grammar in doc.go. Each of its loops is a function of its own
+// see the grammar in doc.go. Its long loops are functions of their own
 // (see state).
 func (r *reader) terms(nTurns int) (*Terms, error) {
 	r.at("terms", -1)
