@@ -1,17 +1,22 @@
 // The Firefox package (dist/confidant-firefox.zip: the event-page manifest of
 // tools/manifest-firefox.mjs) in real Firefox: Debian's firefox-esr, headless,
 // driven over WebDriver BiDi by puppeteer-core, the package installed as a
-// temporary add-on. A smoke test of the whole path — the background unpacks
-// and starts the engine, the manager page's privileged ops reach it, and the
-// store survives a reload of the add-on (a new background, same IndexedDB).
-// The other browser tests run in Chromium (helpers.mjs).
+// temporary add-on. Two tests: the background unpacks and starts the engine,
+// the manager page's privileged ops reach it, and the store survives a reload
+// of the add-on (a new background, same IndexedDB); and the content scripts
+// on the ChatGPT fixture, served as https://chatgpt.com/ through a local
+// proxy: capture, the block in the request the server receives, nothing for
+// an unrelated prompt, nothing learned back. The other browser tests run in
+// Chromium (helpers.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import puppeteer from 'puppeteer-core';
-import { ROOT } from './helpers.mjs';
+import { createServer } from 'node:http';
+import { connect } from 'node:net';
+import { ROOT, serveSite } from './helpers.mjs';
 import { GECKO_ID } from '../tools/manifest-firefox.mjs';
 
 const FIREFOX = '/usr/bin/firefox-esr';
@@ -23,7 +28,13 @@ const installed = await access(FIREFOX).then(() => true, () => false);
 const skip = !installed && !process.env.CI
   ? `${FIREFOX} is missing: apt-get install -y firefox-esr (./test.sh installs it)` : false;
 
-test('Firefox: the engine starts, a turn is stored and recalled, and survives a reload of the add-on', { skip }, async (t) => {
+/**
+ * startFirefox launches headless Firefox with the package's install id fixed
+ * (so the manager page's moz-extension:// host is known) and extra prefs,
+ * closing it after the test, and returns the browser with two helpers:
+ * manager() opens the manager page, op(page, request) sends a privileged op.
+ */
+async function startFirefox(t, { prefs = {}, acceptInsecureCerts = false } = {}) {
   assert.ok(installed, `${FIREFOX} is missing: apt-get install -y firefox-esr (./test.sh installs it)`);
   await access(PACKAGE).catch(() => { throw new Error('dist/confidant-firefox.zip is missing: run ./build.sh first'); });
   // Firefox gives each install a random moz-extension:// host; this pref
@@ -33,10 +44,11 @@ test('Firefox: the engine starts, a turn is stored and recalled, and survives a 
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
+    acceptInsecureCerts,
     // Without it Firefox's remote agent navigates only to http(s), file,
     // blob and about:blank URLs: it would refuse the moz-extension: page.
     args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: host }) },
+    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: host }), ...prefs },
   });
   t.after(() => firefox.close());
 
@@ -55,7 +67,11 @@ test('Firefox: the engine starts, a turn is stored and recalled, and survives a 
   };
   // (In the page, browser is the WebExtension API.)
   const op = (page, request) => page.evaluate((r) => browser.runtime.sendMessage({ kind: 'op', request: r }), request);
+  return { firefox, manager, op };
+}
 
+test('Firefox: the engine starts, a turn is stored and recalled, and survives a reload of the add-on', { skip }, async (t) => {
+  const { firefox, manager, op } = await startFirefox(t);
   assert.equal(await firefox.installExtension(PACKAGE), GECKO_ID);
   let page = await manager();
   let status = await op(page, { op: 'status' });
@@ -83,4 +99,99 @@ test('Firefox: the engine starts, a turn is stored and recalled, and survives a 
   const hits = (await op(page, { op: 'recall', text: 'beagle' })).hits;
   assert.equal(hits?.[0]?.id, 'dog');
   assert.equal(hits[0].text, 'I have a dog named Biscuit, he is a beagle.');
+});
+
+/**
+ * connectProxy is an HTTP proxy that tunnels CONNECT requests for host:443
+ * to 127.0.0.1:port and refuses any other: Firefox has no host-resolver
+ * rules, so its proxy prefs send https://host/ to the local fixture server.
+ */
+async function connectProxy(host, port) {
+  const proxy = createServer((req, res) => { res.writeHead(403); res.end(); });
+  proxy.on('connect', (req, client, head) => {
+    if (req.url !== `${host}:443`) {
+      client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    const upstream = connect(port, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    const drop = () => { client.destroy(); upstream.destroy(); };
+    upstream.on('error', drop);
+    client.on('error', drop);
+  });
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return { port: proxy.address().port, close: () => new Promise((r) => { proxy.closeAllConnections?.(); proxy.close(r); }) };
+}
+
+const FACT = 'I adopted a greyhound named Comet';
+const NEEDS = 'what should I feed Comet?';
+const UNRELATED = 'explain TCP congestion control';
+const MARKER = '[confidant:memory]';
+
+test('Firefox: on the ChatGPT fixture a typed prompt is captured, a later one gets the memory in the request the server receives, an unrelated one gets nothing', { skip }, async (t) => {
+  const server = await serveSite('chatgpt', { https: true });
+  const proxy = await connectProxy('chatgpt.com', server.port);
+  t.after(async () => { await proxy.close(); await server.close(); });
+  const { firefox, manager, op } = await startFirefox(t, {
+    acceptInsecureCerts: true,   // the fixture server's certificate is self-signed
+    prefs: {
+      'network.proxy.type': 1,
+      'network.proxy.ssl': '127.0.0.1',
+      'network.proxy.ssl_port': proxy.port,
+      'network.proxy.no_proxies_on': '',
+      'network.proxy.allow_hijacking_localhost': true,
+    },
+  });
+  assert.equal(await firefox.installExtension(PACKAGE), GECKO_ID);
+  const mgr = await manager();
+
+  const page = await firefox.newPage();
+  await page.goto('https://chatgpt.com/');
+  const prompts = () => server.posts.filter((p) => p.path === '/backend-api/f/conversation')
+    .map((p) => JSON.parse(p.body).messages.at(-1).content.parts[0]);
+  const send = async (text) => {
+    const before = prompts().length;
+    await page.click('#prompt-textarea');
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+    const deadline = Date.now() + 10_000;
+    while (prompts().length === before) {
+      assert.ok(Date.now() < deadline, `the fixture server got no request for ${JSON.stringify(text)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return prompts()[before];
+  };
+
+  // 1. The fact, typed and sent, is captured (nothing to inject yet).
+  assert.equal(await send(FACT), FACT);
+  let deadline = Date.now() + 10_000;
+  while (!(await op(mgr, { op: 'recall', text: 'greyhound Comet' })).hits?.some((h) => h.role === 'user' && h.text === FACT)) {
+    assert.ok(Date.now() < deadline, 'the typed prompt was not captured');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  // 2. A prompt that needs it gets the block, in the request the server got.
+  const sent = await send(NEEDS);
+  assert.ok(sent.startsWith(MARKER), `the block leads the request: ${JSON.stringify(sent)}`);
+  assert.ok(sent.includes('greyhound'), `the memory is in it: ${JSON.stringify(sent)}`);
+  assert.ok(sent.endsWith(NEEDS), JSON.stringify(sent));
+
+  // 3. An unrelated prompt goes as typed.
+  assert.equal(await send(UNRELATED), UNRELATED);
+
+  // 4. What was learned is what was typed: the block is not learned back.
+  deadline = Date.now() + 10_000;
+  let users;
+  for (;;) {
+    const hits = (await op(mgr, { op: 'recall', text: 'feed Comet greyhound TCP congestion', k: 20, all: true })).hits ?? [];
+    users = hits.filter((h) => h.role === 'user').map((h) => h.text);
+    if (users.includes(NEEDS) && users.includes(UNRELATED)) break;
+    assert.ok(Date.now() < deadline, `the later prompts were not captured: ${JSON.stringify(users)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (const u of users) assert.ok([FACT, NEEDS, UNRELATED].includes(u), `a stored user turn is a typed prompt, as typed: ${JSON.stringify(u)}`);
 });
