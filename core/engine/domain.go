@@ -40,8 +40,8 @@ type domainTerm struct {
 
 // domainTerms is domainCues analysed, sorted by term; each term's domains
 // are in model.Categories order. It is written out rather than built at
-// start: stemming the cues cost every cold start ~5 ms of the worker's
-// time. TestDomainTermsAreTheCuesAnalysed checks it against the analyzer
+// start: stemming the cues' 140 words cost the Go start 7–10 ms under V8
+// (RATIONALE.md: "Why are the load's loops in functions of their own?"). TestDomainTermsAreTheCuesAnalysed checks it against the analyzer
 // and, when the cues or the analyzer change, prints the table to paste here.
 var domainTerms = [...]domainTerm{
 	{"allerg", []model.Category{model.CatDiet, model.CatHealth}},

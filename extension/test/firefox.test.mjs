@@ -103,11 +103,16 @@ test('Firefox: the engine starts, a turn is stored and recalled, and survives a 
 
 /**
  * connectProxy is an HTTP proxy that tunnels CONNECT requests for host:443
- * to 127.0.0.1:port and refuses any other: Firefox has no host-resolver
- * rules, so its proxy prefs send https://host/ to the local fixture server.
+ * to 127.0.0.1:port and refuses any other request: Firefox has no
+ * host-resolver rules, so its proxy prefs send https://host/ to the local
+ * fixture server. close() ends the open tunnels too (server.close alone
+ * would wait for them).
  */
 async function connectProxy(host, port) {
+  const sockets = new Set();
+  const track = (socket) => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)); };
   const proxy = createServer((req, res) => { res.writeHead(403); res.end(); });
+  proxy.on('connection', track);
   proxy.on('connect', (req, client, head) => {
     if (req.url !== `${host}:443`) {
       client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
@@ -119,12 +124,19 @@ async function connectProxy(host, port) {
       upstream.pipe(client);
       client.pipe(upstream);
     });
+    track(upstream);
     const drop = () => { client.destroy(); upstream.destroy(); };
     upstream.on('error', drop);
     client.on('error', drop);
   });
   await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  return { port: proxy.address().port, close: () => new Promise((r) => { proxy.closeAllConnections?.(); proxy.close(r); }) };
+  return {
+    port: proxy.address().port,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((r) => proxy.close(r));
+    },
+  };
 }
 
 const FACT = 'I adopted a greyhound named Comet';
@@ -132,25 +144,44 @@ const NEEDS = 'what should I feed Comet?';
 const UNRELATED = 'explain TCP congestion control';
 const MARKER = '[confidant:memory]';
 
-test('Firefox: on the ChatGPT fixture a typed prompt is captured, a later one gets the memory in the request the server receives, an unrelated one gets nothing', { skip }, async (t) => {
+/** waitFor polls check (sync or async) until it returns a truthy value, for up to 10 s. */
+async function waitFor(check, what) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('Firefox: on the ChatGPT fixture a typed prompt is captured, a later one gets the memory in the request the server receives, an unrelated one gets nothing, nothing injected is learned back', { skip }, async (t) => {
   const server = await serveSite('chatgpt', { https: true });
   const proxy = await connectProxy('chatgpt.com', server.port);
-  t.after(async () => { await proxy.close(); await server.close(); });
   const { firefox, manager, op } = await startFirefox(t, {
     acceptInsecureCerts: true,   // the fixture server's certificate is self-signed
     prefs: {
+      // Every request goes to the proxy, which passes only chatgpt.com:443.
       'network.proxy.type': 1,
+      'network.proxy.http': '127.0.0.1',
+      'network.proxy.http_port': proxy.port,
       'network.proxy.ssl': '127.0.0.1',
       'network.proxy.ssl_port': proxy.port,
       'network.proxy.no_proxies_on': '',
       'network.proxy.allow_hijacking_localhost': true,
     },
   });
+  // After startFirefox's own: hooks run in order, Firefox closes first.
+  t.after(async () => { await proxy.close(); await server.close(); });
   assert.equal(await firefox.installExtension(PACKAGE), GECKO_ID);
   const mgr = await manager();
+  // all: the full ranking, without the relevance gate.
+  const stored = async (text, role) => (await op(mgr, { op: 'recall', text, k: 50, all: true, ...(role && { role }) })).hits ?? [];
 
   const page = await firefox.newPage();
   await page.goto('https://chatgpt.com/');
+  // The page script has wrapped fetch (the request path it rewrites).
+  await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), { timeout: 5000 });
   const prompts = () => server.posts.filter((p) => p.path === '/backend-api/f/conversation')
     .map((p) => JSON.parse(p.body).messages.at(-1).content.parts[0]);
   const send = async (text) => {
@@ -158,40 +189,36 @@ test('Firefox: on the ChatGPT fixture a typed prompt is captured, a later one ge
     await page.click('#prompt-textarea');
     await page.keyboard.type(text);
     await page.keyboard.press('Enter');
-    const deadline = Date.now() + 10_000;
-    while (prompts().length === before) {
-      assert.ok(Date.now() < deadline, `the fixture server got no request for ${JSON.stringify(text)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(() => prompts().length > before, `the request for ${JSON.stringify(text)}`);
     return prompts()[before];
   };
 
   // 1. The fact, typed and sent, is captured (nothing to inject yet).
   assert.equal(await send(FACT), FACT);
-  let deadline = Date.now() + 10_000;
-  while (!(await op(mgr, { op: 'recall', text: 'greyhound Comet' })).hits?.some((h) => h.role === 'user' && h.text === FACT)) {
-    assert.ok(Date.now() < deadline, 'the typed prompt was not captured');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor(async () => (await stored('greyhound Comet')).some((h) => h.role === 'user' && h.text === FACT), 'the captured turn');
 
   // 2. A prompt that needs it gets the block, in the request the server got.
   const sent = await send(NEEDS);
   assert.ok(sent.startsWith(MARKER), `the block leads the request: ${JSON.stringify(sent)}`);
   assert.ok(sent.includes('greyhound'), `the memory is in it: ${JSON.stringify(sent)}`);
-  assert.ok(sent.endsWith(NEEDS), JSON.stringify(sent));
+  assert.ok(sent.endsWith('\n\n' + NEEDS), JSON.stringify(sent));
 
   // 3. An unrelated prompt goes as typed.
   assert.equal(await send(UNRELATED), UNRELATED);
 
-  // 4. What was learned is what was typed: the block is not learned back.
-  deadline = Date.now() + 10_000;
-  let users;
-  for (;;) {
-    const hits = (await op(mgr, { op: 'recall', text: 'feed Comet greyhound TCP congestion', k: 20, all: true })).hits ?? [];
-    users = hits.filter((h) => h.role === 'user').map((h) => h.text);
-    if (users.includes(NEEDS) && users.includes(UNRELATED)) break;
-    assert.ok(Date.now() < deadline, `the later prompts were not captured: ${JSON.stringify(users)}`);
-    await new Promise((r) => setTimeout(r, 100));
+  // 4. Nothing injected is learned back: user turns are what was typed; the
+  //    assistant replies (which echo the injected block) are stored stripped.
+  const replies = await waitFor(async () => {
+    const h = await stored('Comet greyhound feed canned reply said', 'assistant');
+    return h.some((x) => x.text.includes(NEEDS)) ? h : null;
+  }, 'the captured assistant reply');
+  const users = await waitFor(async () => {
+    const u = (await stored('Comet greyhound feed TCP congestion', 'user')).map((h) => h.text);
+    return u.includes(NEEDS) && u.includes(UNRELATED) ? u : null;
+  }, 'the later prompts captured');
+  for (const h of replies) {
+    assert.ok(!h.text.includes('confidant:memory'), `no marker text stored: ${JSON.stringify(h.text)}`);
+    assert.ok(!h.text.includes('greyhound') || !h.text.includes(NEEDS), `the echoed block is stripped from the reply: ${JSON.stringify(h.text)}`);
   }
   for (const u of users) assert.ok([FACT, NEEDS, UNRELATED].includes(u), `a stored user turn is a typed prompt, as typed: ${JSON.stringify(u)}`);
 });
