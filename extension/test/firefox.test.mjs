@@ -17,6 +17,7 @@ import puppeteer from 'puppeteer-core';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { ROOT, serveSite } from './helpers.mjs';
+import { FACT, FIXTURES, MARKER, NEEDS, UNRELATED, posted } from './site-fixtures.mjs';
 import { GECKO_ID } from '../tools/manifest-firefox.mjs';
 
 const FIREFOX = '/usr/bin/firefox-esr';
@@ -151,11 +152,6 @@ async function connectProxy(host, port) {
   };
 }
 
-const FACT = 'I adopted a greyhound named Comet';
-const NEEDS = 'what should I feed Comet?';
-const UNRELATED = 'explain TCP congestion control';
-const MARKER = '[confidant:memory]';
-
 /** waitFor polls check (sync or async) until it returns a truthy value, for up to 10 s. */
 async function waitFor(check, what) {
   const deadline = Date.now() + 10_000;
@@ -167,51 +163,7 @@ async function waitFor(check, what) {
   }
 }
 
-// The fixtures (testdata/sites/<site>) as sites.test.mjs drives them in
-// Chromium: the host they are served as, the composer, the endpoint the
-// page posts a prompt to (or the paths, where it changes) and where the
-// prompt sits in its body.
-const SITES = {
-  chatgpt: {
-    host: 'chatgpt.com',
-    composer: '#prompt-textarea',
-    endpoint: '/backend-api/f/conversation',
-    prompt: (body) => JSON.parse(body).messages.at(-1).content.parts[0],
-  },
-  claude: {
-    host: 'claude.ai',
-    composer: '[data-testid="chat-input"]',
-    endpoint: '/api/organizations/3f1c2b9e-0000-4000-8000-00000000a11c/chat_conversations/7d0e6a54-0000-4000-8000-0000000c1a0d/completion',
-    prompt: (body) => JSON.parse(body).prompt,
-  },
-  perplexity: {
-    host: 'www.perplexity.ai',
-    composer: '#ask-input',
-    endpoint: '/rest/sse/perplexity_ask',
-    prompt: (body) => JSON.parse(body).query_str,
-  },
-  deepseek: {
-    host: 'chat.deepseek.com',
-    composer: 'textarea',
-    endpoint: '/api/v0/chat/completion',
-    prompt: (body) => JSON.parse(body).prompt,
-  },
-  grok: {
-    host: 'grok.com',
-    composer: 'div.ProseMirror[role="textbox"]',
-    // The first prompt starts a conversation; later ones go to its /responses.
-    paths: ['/rest/app-chat/conversations/new', '/rest/app-chat/conversations/9a2e4c10-0000-4000-8000-000000000a0c/responses'],
-    prompt: (body) => JSON.parse(body).message,
-  },
-  gemini: {
-    host: 'gemini.google.com',
-    composer: 'rich-textarea .ql-editor',
-    endpoint: '/_/BardChatUi/data/assistant.lamda.BardFrontendService/StreamGenerate',
-    prompt: (body) => JSON.parse(JSON.parse(new URLSearchParams(body).get('f.req'))[1])[0][0],
-  },
-};
-
-for (const [site, s] of Object.entries(SITES)) {
+for (const [site, s] of Object.entries(FIXTURES)) {
   test(`Firefox, ${site}: a typed prompt is captured, a later one gets the memory in the request the server receives, an unrelated one gets nothing, nothing injected is learned back`, { skip }, async (t) => {
     const server = await serveSite(site, { https: true });
     const proxy = await connectProxy(s.host, server.port);
@@ -239,7 +191,7 @@ for (const [site, s] of Object.entries(SITES)) {
     await page.goto(`https://${s.host}/`);
     // The page script has wrapped fetch (the request path it rewrites).
     await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), { timeout: 5000 });
-    const prompts = () => server.posts.filter((p) => (s.paths ?? [s.endpoint]).includes(p.path)).map((p) => s.prompt(p.body));
+    const prompts = () => posted(site, server);
     const send = async (text) => {
       const before = prompts().length;
       await page.click(s.composer);

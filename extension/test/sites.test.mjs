@@ -9,20 +9,19 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launch, openManager, op, serveSite, stopWorker, storeTurns, watchWorker } from './helpers.mjs';
+import { FACT, FIXTURES, MARKER, NEEDS, UNRELATED } from './site-fixtures.mjs';
 
-const FACT = 'I adopted a greyhound named Comet';
-const NEEDS = 'what should I feed Comet?';
-const UNRELATED = 'explain TCP congestion control';
-const MARKER = '[confidant:memory]';
+// A built-in site's fixture served under its own https host.
+const served = (site) => ({
+  ...FIXTURES[site],
+  https: true,
+  launch: (server) => ({ hostRules: `MAP ${FIXTURES[site].host} 127.0.0.1:${server.port}` }),
+  url: () => `https://${FIXTURES[site].host}/`,
+});
 
 const SITES = {
   chatgpt: {
-    https: true,
-    launch: (server) => ({ hostRules: `MAP chatgpt.com 127.0.0.1:${server.port}` }),
-    url: () => 'https://chatgpt.com/',
-    composer: '#prompt-textarea',
-    send: '#composer-submit-button',
-    prompt: (body) => JSON.parse(body).messages.at(-1).content.parts[0],
+    ...served('chatgpt'),
     // The page "submits" by itself: untrusted input and click events.
     untrustedSubmit: (text) => {
       const editor = document.getElementById('prompt-textarea');
@@ -31,19 +30,13 @@ const SITES = {
       editor.dispatchEvent(new InputEvent('input', { bubbles: true }));
       document.getElementById('composer-submit-button').click();
     },
-    endpoint: '/backend-api/f/conversation',
     forge: (text) => ({
       action: 'next', parent_message_id: 'client-created-root', model: 'auto',
       messages: [{ id: 'forged', author: { role: 'user' }, content: { content_type: 'text', parts: [text] } }],
     }),
   },
   claude: {
-    https: true,
-    launch: (server) => ({ hostRules: `MAP claude.ai 127.0.0.1:${server.port}` }),
-    url: () => 'https://claude.ai/',
-    composer: '[data-testid="chat-input"]',
-    send: 'button[aria-label="Send message"]',
-    prompt: (body) => JSON.parse(body).prompt,
+    ...served('claude'),
     untrustedSubmit: (text) => {
       const editor = document.querySelector('[data-testid="chat-input"]');
       editor.innerHTML = '<p></p>';
@@ -51,16 +44,10 @@ const SITES = {
       editor.dispatchEvent(new InputEvent('input', { bubbles: true }));
       document.querySelector('button[aria-label="Send message"]').click();
     },
-    endpoint: '/api/organizations/3f1c2b9e-0000-4000-8000-00000000a11c/chat_conversations/7d0e6a54-0000-4000-8000-0000000c1a0d/completion',
     forge: (text) => ({ prompt: text, timezone: 'UTC', locale: 'en-US', attachments: [], files: [] }),
   },
   perplexity: {
-    https: true,
-    launch: (server) => ({ hostRules: `MAP www.perplexity.ai 127.0.0.1:${server.port}` }),
-    url: () => 'https://www.perplexity.ai/',
-    composer: '#ask-input',
-    send: 'button[data-testid="submit-button"]',
-    prompt: (body) => JSON.parse(body).query_str,
+    ...served('perplexity'),
     untrustedSubmit: (text) => {
       const editor = document.getElementById('ask-input');
       editor.innerHTML = '<p></p>';
@@ -68,16 +55,10 @@ const SITES = {
       editor.dispatchEvent(new InputEvent('input', { bubbles: true }));
       document.querySelector('button[data-testid="submit-button"]').click();
     },
-    endpoint: '/rest/sse/perplexity_ask',
     forge: (text) => ({ params: { mode: 'concise', sources: ['web'], version: '2.18', dsl_query: text }, query_str: text }),
   },
   deepseek: {
-    https: true,
-    launch: (server) => ({ hostRules: `MAP chat.deepseek.com 127.0.0.1:${server.port}` }),
-    url: () => 'https://chat.deepseek.com/',
-    composer: 'textarea',
-    send: '._7436101',
-    prompt: (body) => JSON.parse(body).prompt,
+    ...served('deepseek'),
     // A React textarea: the page sets the value and fires input itself.
     untrustedSubmit: (text) => {
       const editor = document.querySelector('textarea');
@@ -85,16 +66,10 @@ const SITES = {
       editor.dispatchEvent(new InputEvent('input', { bubbles: true }));
       document.querySelector('._7436101').click();
     },
-    endpoint: '/api/v0/chat/completion',
     forge: (text) => ({ chat_session_id: 'forged', parent_message_id: null, prompt: text, ref_file_ids: [], thinking_enabled: false, search_enabled: false }),
   },
   grok: {
-    https: true,
-    launch: (server) => ({ hostRules: `MAP grok.com 127.0.0.1:${server.port}` }),
-    url: () => 'https://grok.com/',
-    composer: 'div.ProseMirror[role="textbox"]',
-    send: 'button[data-testid="chat-submit"]',
-    prompt: (body) => JSON.parse(body).message,
+    ...served('grok'),
     untrustedSubmit: (text) => {
       const editor = document.querySelector('div.ProseMirror[role="textbox"]');
       editor.innerHTML = '<p></p>';
@@ -102,18 +77,10 @@ const SITES = {
       editor.dispatchEvent(new InputEvent('input', { bubbles: true }));
       document.querySelector('button[data-testid="chat-submit"]').click();
     },
-    endpoint: '/rest/app-chat/conversations/new',
-    // The first prompt starts a conversation; later ones go to its /responses.
-    paths: ['/rest/app-chat/conversations/new', '/rest/app-chat/conversations/9a2e4c10-0000-4000-8000-000000000a0c/responses'],
     forge: (text) => ({ temporary: false, modelName: 'grok-4', message: text, fileAttachments: [], imageAttachments: [], toolOverrides: {} }),
   },
   gemini: {
-    https: true,
-    launch: (server) => ({ hostRules: `MAP gemini.google.com 127.0.0.1:${server.port}` }),
-    url: () => 'https://gemini.google.com/',
-    composer: 'rich-textarea .ql-editor',
-    send: 'button.send-button',
-    prompt: (body) => JSON.parse(JSON.parse(new URLSearchParams(body).get('f.req'))[1])[0][0],
+    ...served('gemini'),
     untrustedSubmit: (text) => {
       const editor = document.querySelector('rich-textarea .ql-editor');
       editor.innerHTML = '<p></p>';
@@ -121,7 +88,6 @@ const SITES = {
       editor.dispatchEvent(new InputEvent('input', { bubbles: true }));
       document.querySelector('button.send-button').click();
     },
-    endpoint: '/_/BardChatUi/data/assistant.lamda.BardFrontendService/StreamGenerate',
     // Not JSON: the urlencoded form the site sends.
     forge: (text) => 'f.req=' + encodeURIComponent(JSON.stringify([null, JSON.stringify([[text, 0, null], ['en'], ['', '', ''], 'forged'])])) + '&at=forged%3A1&',
   },
