@@ -326,3 +326,27 @@ func TestReaderStringsMatchEncodingJSON(t *testing.T) {
 		assert.Equal(t, want, got, in)
 	}
 }
+
+// TestByteOrderMark: a whole byte-order mark at the very start is skipped,
+// however the input is cut; part of one, or one after other bytes, is
+// refused (the fuzzer found "\xef[]" accepted).
+func TestByteOrderMark(t *testing.T) {
+	for _, format := range []Format{ChatGPT, Claude} {
+		for _, sizes := range [][]int{nil, {1}, {2}, {1, 1, 1}} {
+			got, err := parseAll(format, []byte("\ufeff[]"), sizes...)
+			require.NoError(t, err, "%v %v", format, sizes)
+			require.Empty(t, got.Turns)
+		}
+		for input, want := range map[string]string{
+			"\xef[]":          "byte 1: the file starts with an incomplete byte-order mark (1 of its 3 bytes)",
+			"\xef\xbb[]":      "byte 2: the file starts with an incomplete byte-order mark (2 of its 3 bytes)",
+			"\xef \xbb\xbf[]": "byte 2: the file starts with an incomplete byte-order mark (1 of its 3 bytes)",
+			" \ufeff[]":       "byte 1: expected a JSON array of conversations ('[')",
+		} {
+			for _, sizes := range [][]int{nil, {1}} {
+				_, err := parseAll(format, []byte(input), sizes...)
+				require.ErrorContains(t, err, want, "%v %q %v", format, input, sizes)
+			}
+		}
+	}
+}

@@ -20,9 +20,10 @@ const (
 // input pushed in chunks. It checks only the array's own punctuation and
 // the objects' nesting; each object's inside is checked by encoding/json.
 type arrayScanner struct {
-	what  string // "conversation"
-	state int
-	empty bool // no element yet (']' allowed)
+	what   string // "conversation"
+	state  int
+	empty  bool // no element yet (']' allowed)
+	bomLen int  // bytes of a byte-order mark read at the very start
 
 	// The object being read.
 	buf   []byte
@@ -77,7 +78,10 @@ func (s *arrayScanner) feed(chunk []byte, base int64, emit func(index int, start
 		switch s.state {
 		case stBefore:
 			switch {
-			case at < int64(len(bom)) && c == bom[at]:
+			case at == int64(s.bomLen) && s.bomLen < len(bom) && c == bom[s.bomLen]:
+				s.bomLen++ // a byte-order mark counts only whole, and only first
+			case s.bomLen > 0 && s.bomLen < len(bom):
+				return malformed("byte %d: the file starts with an incomplete byte-order mark (%d of its %d bytes)", at, s.bomLen, len(bom))
 			case c == '[':
 				s.state, s.empty = stElem, true
 			case c == '{':
