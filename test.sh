@@ -3,9 +3,10 @@
 # the built .wasm under wazero; fuzz targets run their seed corpora), a short
 # coverage-guided fuzz run of the decoders that take outside input (FUZZTIME per
 # target, default 5s; FUZZTIME=0 skips them), and the extension's tests in real
-# Chromium (and a smoke test in real Firefox). Installs what the tests need when
-# it is missing: Debian's chromium, firefox-esr, zip and age (needs root), the
-# extension's and the Worker's npm packages.
+# Chromium (and the engine, store and every chat site's capture and injection
+# in real Firefox). Installs what the tests need when it is missing: Debian's
+# chromium, firefox-esr, zip, xz-utils, age, advancecomp and openssl (needs
+# root), the extension's and the Worker's npm packages.
 set -euo pipefail
 cd "$(dirname "$0")"
 missing=""
@@ -15,6 +16,7 @@ command -v zip > /dev/null || missing="$missing zip"
 command -v xz > /dev/null || missing="$missing xz-utils"  # packs the engine module (build-extension.sh)
 command -v age > /dev/null || missing="$missing age"      # core/seal checks the age CLI opens our passphrase exports
 command -v advzip > /dev/null || missing="$missing advancecomp"   # smaller store zips (build-extension.sh)
+command -v openssl > /dev/null || missing="$missing openssl"      # the https fixture sites' certificates (extension/test/helpers.mjs)
 if [ -n "$missing" ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "test.sh: the tests need Debian packages:$missing (sudo apt-get install -y$missing)" >&2
