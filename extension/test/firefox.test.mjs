@@ -191,7 +191,7 @@ for (const [site, s] of Object.entries(FIXTURES)) {
     await page.goto(`https://${s.host}/`);
     // The page script has wrapped fetch (the request path it rewrites).
     await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), { timeout: 5000 });
-    const prompts = () => posted(site, server);
+    const prompts = () => posted(s, server);
     const send = async (text) => {
       const before = prompts().length;
       await page.click(s.composer);

@@ -57,8 +57,10 @@ export const FIXTURES = {
   },
 };
 
-/** posted returns the prompts the fixture server received for a site's fixture, in order. */
-export const posted = (site, server) => {
-  const f = FIXTURES[site];
-  return server.posts.filter((p) => (f.paths ?? [f.endpoint]).includes(p.path)).map((p) => f.prompt(p.body));
-};
+/**
+ * posted returns, in order, the prompts the fixture server received at a
+ * fixture's endpoint (or paths); f is a FIXTURES entry or anything with the
+ * same endpoint, paths and prompt.
+ */
+export const posted = (f, server) =>
+  server.posts.filter((p) => (f.paths ?? [f.endpoint]).includes(p.path)).map((p) => f.prompt(p.body));

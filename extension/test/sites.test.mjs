@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launch, openManager, op, serveSite, stopWorker, storeTurns, watchWorker } from './helpers.mjs';
-import { FACT, FIXTURES, MARKER, NEEDS, UNRELATED } from './site-fixtures.mjs';
+import { FACT, FIXTURES, MARKER, NEEDS, UNRELATED, posted } from './site-fixtures.mjs';
 
 // A built-in site's fixture served under its own https host.
 const served = (site) => ({
@@ -198,7 +198,7 @@ for (const [site, s] of Object.entries(SITES)) {
     await page.goto(s.url(server));
     await page.waitForFunction(() => !String(window.fetch).includes('[native code]'), null, { timeout: 5000 });
 
-    const prompts = () => server.posts.filter((p) => (s.paths ?? [s.endpoint]).includes(p.path)).map((p) => s.prompt(p.body));
+    const prompts = () => posted(s, server);
     const submit = async (text, how) => {
       const n = prompts().length;
       await page.click(s.composer);
