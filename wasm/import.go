@@ -1,10 +1,11 @@
 package wasm
 
 import (
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/confidant-dev/confidant/core/engine"
 	"github.com/confidant-dev/confidant/core/importer"
@@ -37,13 +38,23 @@ func (h *Handler) importBegin(r *ImportBeginRequest) (any, error) {
 	// A random id, not a counter: an engine started after the service
 	// worker was stopped must not reuse the id of an import that a page
 	// (another manager tab) may still be feeding, or that page's next feed
-	// or end would act on an import it did not begin.
-	id := rand.Uint32()
+	// or end would act on an import it did not begin. From crypto/rand,
+	// which asks the host each time: the module ships pre-initialised
+	// (internal/preinit), so the runtime's own generator (math/rand) starts
+	// from the same state in every engine and would repeat its ids.
+	id := randomID()
 	for id == 0 || h.imports[id] != nil {
-		id = rand.Uint32()
+		id = randomID()
 	}
 	h.imports[id] = &importJob{p: importer.New(f), im: h.E.NewImport(), check: r.Check}
 	return ImportBeginReply{Import: id}, nil
+}
+
+// randomID draws a uint32 from the host's randomness.
+func randomID() uint32 {
+	var b [4]byte
+	rand.Read(b[:]) // never fails (Go 1.24+): it crashes the program instead
+	return binary.LittleEndian.Uint32(b[:])
 }
 
 func (h *Handler) job(id uint32) (*importJob, error) {
