@@ -47,7 +47,8 @@ if [ "$fuzztime" != "0" ]; then
            "FuzzRedact ./core/secrets" "FuzzTerms ./core/analyze"
            "FuzzFeedChatGPT ./core/importer" "FuzzFeedClaude ./core/importer" "FuzzFeedMemories ./core/importer"
            "FuzzOpen ./core/seal" "FuzzOpenContent ./core/seal" "FuzzOpenPassphrase ./core/seal" "FuzzSeenUnmarshal ./core/seal"
-           "FuzzParseRecoveryCode ./core/vault" "FuzzBinary ./core/hlc" "FuzzText ./core/hlc" "FuzzLaws ./core/merge" "FuzzReadJSON ./core/export" "FuzzSyncState ./wasm")
+           "FuzzParseRecoveryCode ./core/vault" "FuzzBinary ./core/hlc" "FuzzText ./core/hlc" "FuzzLaws ./core/merge" "FuzzReadJSON ./core/export" "FuzzSyncState ./wasm"
+           "FuzzQuickRequest ./wasm" "FuzzQuickReply ./wasm")
   for target in "${targets[@]}"; do
     set -- $target
     echo "fuzz $1 ($2) for $fuzztime"

@@ -423,6 +423,15 @@ func (h *Handler) Dispatch(req []byte) (reply []byte) {
 			reply = encodeError(&Error{Code: CodeInternal, Message: fmt.Sprintf("internal error: %v", r)})
 		}
 	}()
+	if out, ok := h.quick(req); ok {
+		return out
+	}
+	return h.dispatchJSON(req)
+}
+
+// dispatchJSON is Dispatch through encoding/json for every request: what
+// the quick path (quick.go) must answer the same as.
+func (h *Handler) dispatchJSON(req []byte) []byte {
 	res, err := h.dispatch(req)
 	if err != nil {
 		return encodeError(toError(err))

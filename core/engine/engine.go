@@ -297,8 +297,8 @@ type Stats struct {
 // Stats returns counts of what is stored.
 func (e *Engine) Stats() Stats {
 	st := Stats{Sessions: len(e.sessions), Turns: len(e.turns), Facts: len(e.facts)}
-	for _, t := range e.turns {
-		if t.Role == model.RoleUser {
+	for _, t := range e.turnBySlot {
+		if t != nil && t.Role == model.RoleUser {
 			st.UserTurns++
 		}
 	}
