@@ -80,6 +80,7 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 		nb = e.buf.get(bufNeighbor, len(turnSc))
 		cands = e.neighborScores(turnSc, turns, nb, factSc, cands)
 	}
+	sessionPrior := !off("session-prior")
 	comp := func(d int32) components {
 		t := e.turnBySlot[d]
 		c := components{lex: turnSc[d], time: tf.factor(t.Time)}
@@ -89,7 +90,7 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 		if nb != nil {
 			c.neighbor = neighborWeight * nb[d]
 		}
-		if !off("session-prior") {
+		if sessionPrior {
 			c.session = sessionWeight * sessSc[t.sess.doc]
 		}
 		return c
@@ -125,9 +126,10 @@ func (e *Engine) rankSessions(q *query, req RecallRequest, turns []int32, turnSc
 // finalScores combines each candidate's evidence into its score.
 func (e *Engine) finalScores(q *query, cands []int32, slots int, comp func(int32) components, off func(string) bool) []float64 {
 	final := e.buf.get(bufFinal, slots)
+	pr := e.priors(q, off)
 	for _, d := range cands {
 		c := comp(d)
-		final[d] = (c.lex + c.fact + c.neighbor + c.session) * c.time * e.prior(q, d, off)
+		final[d] = (c.lex + c.fact + c.neighbor + c.session) * c.time * pr.of(e.turnBySlot[d])
 	}
 	return final
 }
@@ -328,18 +330,36 @@ const (
 	importanceWeight = 0.1
 )
 
-// prior is the recency and importance multiplier of turn d.
-func (e *Engine) prior(q *query, d int32, off func(string) bool) float64 {
-	p := 1.0
-	t := e.turnBySlot[d]
-	if !off("recency") {
-		age := max(q.at.Sub(t.Time).Hours()/24, 0)
-		p *= 1 + recencyWeight*math.Exp2(-age/recencyHalfLife)
-	}
-	if !off("importance") && e.importantTurns()[t.ID] {
-		p *= 1 + importanceWeight
+// priors is what the recency and importance multiplier needs, settled
+// once per ranking: a prompt that matches every stored turn computes it
+// 10,000 times.
+type priors struct {
+	q         *query
+	recency   bool
+	important map[string]bool // nil when off or when no turn is important
+}
+
+func (e *Engine) priors(q *query, off func(string) bool) priors {
+	p := priors{q: q, recency: !off("recency")}
+	if !off("importance") {
+		if imp := e.importantTurns(); len(imp) > 0 {
+			p.important = imp
+		}
 	}
 	return p
+}
+
+// of is the recency and importance multiplier of turn t.
+func (p priors) of(t *turn) float64 {
+	m := 1.0
+	if p.recency {
+		age := max(p.q.at.Sub(t.Time).Hours()/24, 0)
+		m *= 1 + recencyWeight*math.Exp2(-age/recencyHalfLife)
+	}
+	if p.important != nil && p.important[t.ID] {
+		m *= 1 + importanceWeight
+	}
+	return m
 }
 
 // importantTurns returns the turns that are sources of a pinned or
