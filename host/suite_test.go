@@ -269,6 +269,11 @@ func TestMalformedRequestsGetSpecificErrors(t *testing.T) {
 			{`{"op":"recall","text":"x","bogus":1}`, wasm.CodeBadRequest, "bogus"},
 			{`{"op":"recall","text":"x","k":100000}`, wasm.CodeInvalid, "k must be"},
 			{`{"op":"facts.delete","id":"nope"}`, wasm.CodeNotFound, "nope"},
+			// A time JSON cannot write back (UTC year -1, 10000) would break
+			// every reply that shows it, so it never gets in.
+			{`{"op":"ingest","turns":[{"id":"y","session":"s","role":"user","text":"x","time":"0000-01-01T00:00:00+01:00"}]}`, wasm.CodeInvalid, "years 0 to 9999"},
+			{`{"op":"ingest","turns":[{"id":"y","session":"s","role":"user","text":"x","time":"9999-12-31T23:00:00-02:00"}]}`, wasm.CodeInvalid, "years 0 to 9999"},
+			{`{"op":"ingest","sessions":[{"id":"s","start":"0000-01-01T00:00:00+01:00"}],"turns":[]}`, wasm.CodeInvalid, "years 0 to 9999"},
 		} {
 			reply, err := c.C.Call(ctx, []byte(tc.req))
 			require.NoError(t, err)

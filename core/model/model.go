@@ -151,6 +151,9 @@ var (
 	ErrBadUTF8   = errors.New("text is not valid UTF-8")
 	ErrNoSession = errors.New("turn has no session id")
 	ErrNoTime    = errors.New("time is missing")
+	// ErrTimeRange refuses a time whose UTC year is outside 0–9999: JSON
+	// (RFC 3339) cannot write it, so every reply that showed it would fail.
+	ErrTimeRange = errors.New("time is outside the years 0 to 9999 (UTC)")
 	ErrLongField = errors.New("field is too long")
 )
 
@@ -188,7 +191,16 @@ func (t *Turn) Validate() error {
 	if t.Time.IsZero() {
 		return fmt.Errorf("turn %q: %w", t.ID, ErrNoTime)
 	}
+	if !InRange(t.Time) {
+		return fmt.Errorf("turn %q: %w", t.ID, ErrTimeRange)
+	}
 	return nil
+}
+
+// InRange reports whether t's UTC year is one JSON can write (0–9999).
+func InRange(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= 0 && y <= 9999
 }
 
 // Validate checks a session's metadata before ingest.
@@ -201,6 +213,9 @@ func (s *Session) Validate() error {
 	}
 	if !utf8.ValidString(s.Site) || !utf8.ValidString(s.Title) {
 		return fmt.Errorf("session %q: %w", s.ID, ErrBadUTF8)
+	}
+	if !InRange(s.Start) {
+		return fmt.Errorf("session %q start: %w", s.ID, ErrTimeRange)
 	}
 	return nil
 }
