@@ -102,12 +102,12 @@ type IngestResult struct {
 func (e *Engine) Ingest(sessions []model.Session, turns []model.Turn) (IngestResult, error) {
 	var res IngestResult
 	for i := range sessions {
-		if err := sessions[i].Validate(); err != nil {
+		if err := sessions[i].ValidateNew(); err != nil {
 			return res, fmt.Errorf("%w: session %d: %w", ErrInvalid, i, err)
 		}
 	}
 	for i := range turns {
-		if err := turns[i].Validate(); err != nil {
+		if err := turns[i].ValidateNew(); err != nil {
 			return res, fmt.Errorf("%w: turn %d: %w", ErrInvalid, i, err)
 		}
 	}

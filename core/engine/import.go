@@ -96,12 +96,12 @@ func (e *Engine) Stage(im *Import, sessions []model.Session, turns []model.Turn,
 		return fmt.Errorf("%w: the import was already applied", ErrInvalid)
 	}
 	for i := range sessions {
-		if err := sessions[i].Validate(); err != nil {
+		if err := sessions[i].ValidateNew(); err != nil {
 			return fmt.Errorf("%w: session %d: %w", ErrInvalid, i, err)
 		}
 	}
 	for i := range turns {
-		if err := turns[i].Validate(); err != nil {
+		if err := turns[i].ValidateNew(); err != nil {
 			return fmt.Errorf("%w: turn %d: %w", ErrInvalid, i, err)
 		}
 	}

@@ -484,7 +484,7 @@ func (rd *reader) readSession(i int) error {
 		return err
 	}
 	s.Stamp = stamp
-	if err := s.Validate(); err != nil {
+	if err := s.ValidateNew(); err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrInvalid, path, err)
 	}
 	if j, dup := rd.sessions[s.ID]; dup {
@@ -498,7 +498,7 @@ func (rd *reader) readSession(i int) error {
 			return fmt.Errorf("%w: %s.session: %q, but the turn is listed in session %q (leave session out)", ErrInvalid, tp, t.Session, s.ID)
 		}
 		t.Session = s.ID
-		if err := t.Validate(); err != nil {
+		if err := t.ValidateNew(); err != nil {
 			return fmt.Errorf("%w: %s: %w", ErrInvalid, tp, err)
 		}
 		if len(t.Text) > model.MaxTextBytes {

@@ -191,6 +191,16 @@ func (t *Turn) Validate() error {
 	if t.Time.IsZero() {
 		return fmt.Errorf("turn %q: %w", t.ID, ErrNoTime)
 	}
+	return nil
+}
+
+// ValidateNew is Validate for a turn entering the store now, with the rules
+// added since stores were first written (a stored turn from before one
+// still loads and saves): its time must be one JSON can write.
+func (t *Turn) ValidateNew() error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
 	if !InRange(t.Time) {
 		return fmt.Errorf("turn %q: %w", t.ID, ErrTimeRange)
 	}
@@ -213,6 +223,15 @@ func (s *Session) Validate() error {
 	}
 	if !utf8.ValidString(s.Site) || !utf8.ValidString(s.Title) {
 		return fmt.Errorf("session %q: %w", s.ID, ErrBadUTF8)
+	}
+	return nil
+}
+
+// ValidateNew is Validate for a session entering the store now (see
+// Turn.ValidateNew).
+func (s *Session) ValidateNew() error {
+	if err := s.Validate(); err != nil {
+		return err
 	}
 	if !InRange(s.Start) {
 		return fmt.Errorf("session %q start: %w", s.ID, ErrTimeRange)
