@@ -32,7 +32,9 @@ type quickRequest struct {
 }
 
 // quick answers req if it is a recall or context request of the plain
-// shape; ok is false otherwise (nothing has run then).
+// shape; ok is false otherwise, and then the ordinary path answers it. That
+// includes a reply the writers refuse (encodeReply): the op, read-only, then
+// runs again there and meets json.Marshal's error.
 func (h *Handler) quick(req []byte) (reply []byte, ok bool) {
 	if len(req) > MaxRequestBytes {
 		return nil, false

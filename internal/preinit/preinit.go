@@ -22,9 +22,16 @@
 //     pre-initialised?");
 //   - arguments and environment: none, as in the browser.
 //
-// A start that reads the wall clock, writes output or fails is refused, as
-// is a module that imports its memory or globals: their snapshot would not
-// be the start a host would have run.
+// A start that reads the wall clock, writes output, reads randomness beyond
+// the Go runtime's seed or fails is refused, as is a module that imports its
+// memory or globals, has a start function, a data count section or passive
+// data segments: their snapshot would not be the start a host would have
+// run. The guard sees only what the start asks of the host: a value the
+// start draws from the runtime's own generator (math/rand, a hash/maphash
+// seed) is fixed in the snapshot like the seed it comes from, so no package
+// of the module may keep such a value for anything that must differ between
+// installs. Tables are not captured: Go's wasm port never changes its table
+// after instantiation.
 package preinit
 
 import (
@@ -140,6 +147,20 @@ func inspect(m *module) (layout, error) {
 	if m.section(secMemory) == nil {
 		return lay, errors.New("the module defines no memory")
 	}
+	if m.section(secDataCount) != nil {
+		return lay, errors.New("the module has a data count section (passive segments or memory.init); a snapshot replaces every segment")
+	}
+	r = &reader{b: m.section(secData)}
+	for n := r.count(); n > 0 && r.err == nil; n-- {
+		if flags := r.u32(); flags != 0 {
+			return lay, fmt.Errorf("the module has a data segment of kind %d; a snapshot handles only active segments of memory 0", flags)
+		}
+		r.constExpr()
+		r.bytes(int(r.u32()))
+	}
+	if r.err != nil {
+		return lay, fmt.Errorf("data section: %w", r.err)
+	}
 	return lay, nil
 }
 
@@ -237,16 +258,18 @@ func rewrite(m *module, lay layout, mem []byte, globals []uint64, stats *Stats) 
 	if err := rewriteMemory(m, stats.Pages); err != nil {
 		return err
 	}
-	g := appendU32(nil, uint32(len(lay.globals)))
-	for i, def := range lay.globals {
-		mut := byte(0)
-		if def.mutable {
-			mut = 1
+	if len(lay.globals) > 0 {
+		g := appendU32(nil, uint32(len(lay.globals)))
+		for i, def := range lay.globals {
+			mut := byte(0)
+			if def.mutable {
+				mut = 1
+			}
+			g = append(g, def.valType, mut)
+			g = appendConst(g, def.valType, globals[i])
 		}
-		g = append(g, def.valType, mut)
-		g = appendConst(g, def.valType, globals[i])
+		m.replace(secGlobal, g)
 	}
-	m.replace(secGlobal, g)
 
 	data, segments, held := dataSection(mem)
 	stats.Segments, stats.DataBytes = segments, held
@@ -254,9 +277,6 @@ func rewrite(m *module, lay layout, mem []byte, globals []uint64, stats *Stats) 
 		return errors.New("the module has no data section") // Go's always has one
 	}
 	m.replace(secData, data)
-	if m.section(secDataCount) != nil {
-		m.replace(secDataCount, appendU32(nil, uint32(segments)))
-	}
 	return emptyInit(m, lay)
 }
 

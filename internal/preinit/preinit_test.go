@@ -54,6 +54,8 @@ type testModule struct {
 	extra     []section
 	noInit    bool
 	importMem bool
+	noGlobals bool // no global section
+	passive   bool // the data segment is passive
 }
 
 func (tm testModule) bytes() []byte {
@@ -82,11 +84,13 @@ func (tm testModule) bytes() []byte {
 		}
 		add(secMemory, vec(limits))
 	}
-	add(secGlobal, vec(
-		cat([]byte{typeI32, 1}, i32(0), []byte{opEnd}),
-		cat([]byte{typeI64, 1, opI64Const, 5, opEnd}),
-		cat([]byte{typeI32, 0}, i32(7), []byte{opEnd}),
-	))
+	if !tm.noGlobals {
+		add(secGlobal, vec(
+			cat([]byte{typeI32, 1}, i32(0), []byte{opEnd}),
+			cat([]byte{typeI64, 1, opI64Const, 5, opEnd}),
+			cat([]byte{typeI32, 0}, i32(7), []byte{opEnd}),
+		))
+	}
 	initName := InitExport
 	if tm.noInit {
 		initName = "start"
@@ -101,8 +105,16 @@ func (tm testModule) bytes() []byte {
 	}
 	add(secExport, vec(exports...))
 	m.sections = append(m.sections, tm.extra...)
-	add(secCode, vec(body(tm.init), body([]byte{opGlobalGet, 0}), body([]byte{opGlobalGet, 1})))
-	add(secData, vec(cat([]byte{0}, i32(16), []byte{opEnd}, appendName(nil, "hello"))))
+	getters := [][]byte{body([]byte{opGlobalGet, 0}), body([]byte{opGlobalGet, 1})}
+	if tm.noGlobals {
+		getters = [][]byte{body(i32(0)), body([]byte{opI64Const, 0})}
+	}
+	add(secCode, vec(append([][]byte{body(tm.init)}, getters...)...))
+	if tm.passive {
+		add(secData, vec(cat([]byte{1}, appendName(nil, "hello"))))
+	} else {
+		add(secData, vec(cat([]byte{0}, i32(16), []byte{opEnd}, appendName(nil, "hello"))))
+	}
 	return m.bytes()
 }
 
@@ -183,6 +195,13 @@ func TestSnapshotHoldsWhatInitLeft(t *testing.T) {
 	assert.Equal(t, snap, again, "a snapshot is reproducible")
 }
 
+func TestSnapshotWithoutGlobals(t *testing.T) {
+	init := cat(i32(100), i32(41), []byte{opI32Store, 2, 0})
+	snap, _, err := Snapshot(context.Background(), testModule{init: init, noGlobals: true}.bytes())
+	require.NoError(t, err)
+	assert.Equal(t, uint32(41), word(t, instantiate(t, snap), 100))
+}
+
 func TestSnapshotKeepsMemoryMaximum(t *testing.T) {
 	snap, _, err := Snapshot(context.Background(), testModule{init: counter, memory: []byte{1, 1, 8}}.bytes())
 	require.NoError(t, err)
@@ -230,6 +249,8 @@ func TestSnapshotRefusesWhatItCannotHold(t *testing.T) {
 		"imported memory": {testModule{importMem: true}.bytes(), "imports env.memory (kind 2)"},
 		"start function":  {testModule{extra: []section{{secStart, []byte{2}}}}.bytes(), "has a start function"},
 		"not wasm":        {[]byte("\x00asm\x02\x00\x00\x00"), "not a WebAssembly 1.0 module"},
+		"passive segment": {testModule{passive: true}.bytes(), "data segment of kind 1"},
+		"data count":      {testModule{extra: []section{{secDataCount, []byte{1}}}}.bytes(), "data count section"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, _, err := Snapshot(ctx, tc.wasm)
