@@ -33,14 +33,16 @@ sha=$(sha256sum dist/confidant.wasm | cut -d' ' -f1)
 printf '%s\n' "// Written by build-extension.sh: the engine module this package carries." \
   "export const MODULE = Object.freeze({ file: 'confidant.wasm.lzma', size: $size, sha256: '$sha' });" \
   > "$out/background/module-info.js"
+if ! command -v node >/dev/null 2>&1; then
+  echo "build-extension.sh: node is missing (it bundles the worker and writes the Firefox manifest)" >&2
+  exit 1
+fi
+# The service worker's modules become one script (extension/tools/bundle-worker.mjs).
+node extension/tools/bundle-worker.mjs "$out"
 echo "built $out ($(du -sh "$out" | cut -f1); engine module $size bytes, $(wc -c < "$out/confidant.wasm.lzma") packed)"
 
 if ! command -v zip >/dev/null 2>&1; then
   echo "build-extension.sh: the zip command is missing — apt-get install zip" >&2
-  exit 1
-fi
-if ! command -v node >/dev/null 2>&1; then
-  echo "build-extension.sh: node is missing (needed for the Firefox manifest)" >&2
   exit 1
 fi
 

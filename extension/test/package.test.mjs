@@ -85,6 +85,8 @@ test('the zips carry the engine module packed, naming the module it unpacks to',
     assert.ok(zip.has('confidant.wasm.lzma'), `${file}: the packed module`);
     const info = zip.get('background/module-info.js').toString('utf8');
     assert.match(info, new RegExp(`size: ${wasm.length}, sha256: '${createHash('sha256').update(wasm).digest('hex')}'`), `${file}: module-info.js names dist/confidant.wasm`);
+    const line = info.split('\n').find((l) => l.includes('MODULE'));
+    assert.ok(zip.get('background/sw.js').toString('utf8').includes(line.replace(/^export /, '')), `${file}: the bundled worker carries module-info.js's line`);
     assert.equal(Buffer.compare(Buffer.from(decodeLzma(zip.get('confidant.wasm.lzma'), wasm.length)), wasm), 0, `${file}: it unpacks to dist/confidant.wasm`);
   }
 });
