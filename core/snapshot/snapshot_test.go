@@ -430,7 +430,7 @@ func TestDecodeBodyDefects(t *testing.T) {
 func TestErrorMessages(t *testing.T) {
 	body := turnWire(settingsWire().uv(1).str("s").str("").str("").sv(0).uv(0).uv(1), "t", 0, "\xff").uv(0)
 	_, err := decodeBody(string(body))
-	require.EqualError(t, err, "snapshot: turn 0: text is not valid UTF-8: corrupt")
+	require.EqualError(t, err, "snapshot: turn 0: turn \"t\": text is not valid UTF-8: corrupt")
 
 	_, err = decodeBody(string(settingsWire().uv(1 << 40)))
 	require.EqualError(t, err, "snapshot: sessions: count: count 1099511627776 exceeds what 0 remaining bytes can hold: too large")
