@@ -13,8 +13,9 @@ target=${1:-all}   # all | wasm | cli | extension | worker
 cd "$(dirname "$0")"
 mkdir -p dist
 if [ "$target" = all ] || [ "$target" = wasm ]; then
-  rm -f dist/confidant.wasm   # a failed build leaves no stale module behind
   GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -ldflags="-s -w" -o dist/confidant.plain.wasm ./wasm/reactor
+  # preinit writes beside dist/confidant.wasm and renames over it: tests that
+  # run the CLI while another package's tests rebuild never see it missing.
   go run ./cmd/preinit dist/confidant.plain.wasm dist/confidant.wasm
 fi
 if [ "$target" = all ] || [ "$target" = cli ]; then
