@@ -93,3 +93,35 @@ func TestLoadRefusesBadStates(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalid)
 	assert.Contains(t, err.Error(), fmt.Sprintf("terms for %d turns but %d turns", len(st.Turns)-1, len(st.Turns)))
 }
+
+// TestLoadedSessionsOwnTheirTurns: a load gives each session its turns as a
+// run of one shared array; forgetting or adding a turn in one session must
+// leave every other session's turns, and the slot table, as they were.
+func TestLoadedSessionsOwnTheirTurns(t *testing.T) {
+	t0 := time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)
+	st := &model.State{Settings: New().settings}
+	for s := range 3 {
+		for i := range 3 {
+			st.Turns = append(st.Turns, model.Turn{ID: fmt.Sprintf("t%d%d", s, i), Session: fmt.Sprintf("s%d", s),
+				Role: model.RoleUser, Text: fmt.Sprintf("turn %d of session %d about gardens", i, s), Time: t0.Add(time.Duration(s*10+i) * time.Minute)})
+		}
+	}
+	e := New()
+	require.NoError(t, e.Load(st))
+	ids := func(s string) (out []string) {
+		for i, tr := range e.sessions[s].turns {
+			assert.Equal(t, i, tr.pos, "%s: position of %s", s, tr.ID)
+			out = append(out, tr.ID)
+		}
+		return out
+	}
+	require.NoError(t, e.ForgetTurn("t11"))
+	_, err := e.Ingest(nil, []model.Turn{{ID: "t03", Session: "s0", Role: model.RoleUser, Text: "a fourth turn about gardens", Time: t0.Add(5 * time.Minute)}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"t00", "t01", "t02", "t03"}, ids("s0"))
+	assert.Equal(t, []string{"t10", "t12"}, ids("s1"))
+	assert.Equal(t, []string{"t20", "t21", "t22"}, ids("s2"))
+	for id, tr := range e.turns {
+		assert.Same(t, tr, e.turnBySlot[tr.doc], "the slot table still maps %s", id)
+	}
+}

@@ -357,6 +357,9 @@ type filer struct {
 	turns    []*turn         // filed turns, in order
 	records  []turn          // one allocation for all turns
 	bySess   []*session      // by conversation bucket: its session, once looked up
+	run      int             // where the current conversation starts in turns
+	// bySessBacking holds every session's turns, each a run (endRun).
+	bySessBacking []*turn
 }
 
 // fileTurns files every turn (see conversationOrder).
@@ -371,7 +374,25 @@ func (f *filer) fileTurns(in []model.Turn) error {
 			return err
 		}
 	}
+	f.endRun()
 	return nil
+}
+
+// endRun gives the conversation filed last its turns. Conversations are
+// filed one after the other, so each session's turns are a run of f.turns;
+// every session takes its run from one copy of f.turns (not f.turns itself,
+// which becomes the slot table), capped so that a later append copies and a
+// delete shifts only its own run.
+func (f *filer) endRun() {
+	if f.run < len(f.turns) {
+		if f.bySessBacking == nil {
+			f.bySessBacking = make([]*turn, cap(f.turns))
+		}
+		run := f.bySessBacking[f.run:len(f.turns):len(f.turns)]
+		copy(run, f.turns[f.run:])
+		f.turns[f.run].sess.turns = run
+	}
+	f.run = len(f.turns)
 }
 
 // file files turn i of the load (in its conversation bucket b) as tr.
@@ -402,7 +423,10 @@ func (f *filer) file(tr *turn, in *model.Turn, i int, b int32) error {
 	} else if ss.Start.IsZero() || t.Time.Before(ss.Start) {
 		ss.Start = t.Time
 	}
-	*tr = turn{Turn: t, sess: ss, pos: len(ss.turns)}
+	if f.run < len(f.turns) && f.turns[f.run].sess != ss {
+		f.endRun() // a new conversation starts
+	}
+	*tr = turn{Turn: t, sess: ss, pos: len(f.turns) - f.run}
 	switch old := reuseTerms(f.reuse, &t); {
 	case old != nil:
 		tr.terms = f.translate(old)
@@ -413,7 +437,6 @@ func (f *filer) file(tr *turn, in *model.Turn, i int, b int32) error {
 		// each list (appending to one never writes into the next).
 		tr.terms = f.terms.Turns[i]
 	}
-	ss.turns = append(ss.turns, tr)
 	n.turns[t.ID] = tr
 	f.turns = append(f.turns, tr)
 	return nil
