@@ -277,6 +277,12 @@ func parseQuick(b []byte) (q quickRequest, ok bool) {
 	return q, false
 }
 
+// strAs reads a string into a string type (a unit, a role).
+func strAs[T ~string](s *scanner) (T, bool) {
+	v, ok := s.str()
+	return T(v), ok
+}
+
 // field reads the value of key into both request shapes (the op, which
 // may come last, picks one).
 func (q *quickRequest) field(s *scanner, key string) (ok bool) {
@@ -291,15 +297,11 @@ func (q *quickRequest) field(s *scanner, key string) (ok bool) {
 		r.Time, ok = s.timestamp()
 		c.Time = r.Time
 	case "unit":
-		var v string
-		v, ok = s.str()
-		r.Unit = engine.Unit(v)
+		r.Unit, ok = strAs[engine.Unit](s)
 	case "k":
 		r.K, ok = s.integer()
 	case "role":
-		var v string
-		v, ok = s.str()
-		r.Role = model.Role(v)
+		r.Role, ok = strAs[model.Role](s)
 	case "method":
 		r.Method, ok = s.str()
 	case "disable":
