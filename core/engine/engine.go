@@ -30,11 +30,11 @@ type Engine struct {
 	settings model.Settings
 
 	turnIdx *index.Index // one doc per turn
-	sessIdx *index.Index // one doc per session: all its turns' terms
 	factIdx *index.Index // one doc per fact: its text (fact-augmented keys)
 
 	turnBySlot []*turn
-	sessBySlot []*session
+	sessBySlot []*session // sessions are scored from turnIdx (sessscore.go)
+	sessSlots  sessSlots
 	factBySlot []string
 	factDoc    map[string]int32
 	important  map[string]bool // turns that are sources of pinned or edited facts; nil when stale
@@ -53,8 +53,9 @@ type Engine struct {
 
 type session struct {
 	model.Session
-	doc   int32
-	turns []*turn // in conversation order (time, then id)
+	doc    int32   // slot in sessBySlot
+	length int32   // its turns' terms, summed: its length as a document
+	turns  []*turn // in conversation order (time, then id)
 }
 
 type turn struct {
@@ -74,7 +75,6 @@ func New() *Engine {
 		facts:    make(map[string]*model.Fact),
 		settings: model.DefaultSettings(),
 		turnIdx:  index.New(),
-		sessIdx:  index.New(),
 		factIdx:  index.New(),
 		factDoc:  make(map[string]int32),
 		tombs:    make(map[merge.Key]hlc.Stamp),
@@ -124,7 +124,6 @@ func (e *Engine) Ingest(sessions []model.Session, turns []model.Turn) (IngestRes
 			// An edited message replaces the old one everywhere, facts
 			// learned from it included.
 			e.removeTurn(old)
-			e.reindexSession(old.sess)
 			res.Updated++
 		} else {
 			res.Added++
@@ -165,9 +164,9 @@ func (e *Engine) upsertSession(s model.Session) *session {
 		return cur
 	}
 	s.Start = storedTime(s.Start)
-	ss := &session{Session: s, doc: e.sessIdx.NewDoc()}
+	ss := &session{Session: s}
 	e.sessions[s.ID] = ss
-	setSlot(&e.sessBySlot, ss.doc, ss)
+	e.newSessionSlot(ss)
 	return ss
 }
 
@@ -210,7 +209,7 @@ func (e *Engine) storeTurn(t model.Turn, terms []uint32) *turn {
 		tr.terms = e.an.AppendIDs(nil, t.Text)
 	}
 	e.turnIdx.Add(tr.doc, tr.terms)
-	e.sessIdx.Add(ss.doc, tr.terms)
+	ss.length += int32(len(tr.terms))
 	setSlot(&e.turnBySlot, tr.doc, tr)
 	e.turns[t.ID] = tr
 	i, _ := slices.BinarySearchFunc(ss.turns, tr, turnOrder)

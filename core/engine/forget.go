@@ -9,7 +9,7 @@ import (
 )
 
 // ForgetTurn removes a turn from every structure: the turn index, its
-// session's document, and the sources of facts learned from it. A fact left
+// session (and the session's length), and the sources of facts learned from it. A fact left
 // without sources is deleted unless the user edited or pinned it (then it
 // is the user's own statement).
 func (e *Engine) ForgetTurn(id string) error {
@@ -18,7 +18,6 @@ func (e *Engine) ForgetTurn(id string) error {
 		return fmt.Errorf("turn %q: %w", id, ErrNotFound)
 	}
 	e.removeTurn(t)
-	e.reindexSession(t.sess)
 	e.restamp()
 	return nil
 }
@@ -28,6 +27,7 @@ func (e *Engine) removeTurn(t *turn) {
 	e.turnBySlot[t.doc] = nil
 	delete(e.turns, t.ID)
 	e.tombstone(merge.Key{Kind: merge.KindTurn, ID: t.ID}, t.Stamp)
+	t.sess.length -= int32(len(t.terms))
 	t.sess.turns = slices.Delete(t.sess.turns, t.pos, t.pos+1)
 	t.sess.renumber(t.pos)
 	e.staleFacts()
@@ -53,16 +53,6 @@ func (e *Engine) dropFact(f *model.Fact) {
 	}
 }
 
-func (e *Engine) reindexSession(s *session) {
-	e.sessIdx.Delete(s.doc)
-	e.sessBySlot[s.doc] = nil
-	s.doc = e.sessIdx.NewDoc()
-	setSlot(&e.sessBySlot, s.doc, s)
-	for _, t := range s.turns {
-		e.sessIdx.Add(s.doc, t.terms)
-	}
-}
-
 // ForgetSession removes a session and all its turns.
 func (e *Engine) ForgetSession(id string) error {
 	s, ok := e.sessions[id]
@@ -72,8 +62,7 @@ func (e *Engine) ForgetSession(id string) error {
 	for _, t := range slices.Clone(s.turns) {
 		e.removeTurn(t)
 	}
-	e.sessIdx.Delete(s.doc)
-	e.sessBySlot[s.doc] = nil
+	e.freeSessionSlot(s)
 	delete(e.sessions, id)
 	e.restamp()
 	return nil

@@ -58,8 +58,8 @@ func (e *Engine) rank(q *query, req RecallRequest) []Hit {
 	turnSc := e.buf.get(bufTurn, e.turnIdx.Slots())
 	cov := e.buf.get(bufCoverage, e.turnIdx.Slots())
 	turns := e.turnIdx.ScoreCoverage(q.weights, turnSc, cov, nil)
-	sessSc := e.buf.get(bufSession, e.sessIdx.Slots())
-	sessions := e.sessIdx.Score(q.weights, sessSc, nil)
+	sessSc := e.buf.get(bufSession, len(e.sessBySlot))
+	sessions := e.sessionScores(q.weights, sessSc, nil)
 	normalizeMax(turnSc, turns)
 	normalizeMax(sessSc, sessions)
 	tf := e.timeFilter(q, off("time"))
@@ -308,7 +308,7 @@ func (e *Engine) whyTurn(q *query, t *turn, c components, tf timeFilter) []strin
 
 func (e *Engine) whySession(q *query, ss *session, tf timeFilter) []string {
 	var why []string
-	if m := e.matched(q, e.sessIdx.Terms(ss.doc)); len(m) > 0 {
+	if m := e.sessionMatched(q, ss); len(m) > 0 {
 		why = append(why, "mentions "+strings.Join(m, ", "))
 	}
 	if r := tf.why(ss.Start); r != "" {

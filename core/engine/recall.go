@@ -111,8 +111,8 @@ func (e *Engine) Recall(req RecallRequest) ([]Hit, error) {
 // no extras. The bench reports it beside the full method.
 func (e *Engine) rankBaseline(q *query, req RecallRequest) []Hit {
 	if req.Unit == UnitSession {
-		sc := e.buf.get(bufSession, e.sessIdx.Slots())
-		touched := e.sessIdx.Score(q.weights, sc, nil)
+		sc := e.buf.get(bufSession, len(e.sessBySlot))
+		touched := e.sessionScores(q.weights, sc, nil)
 		return e.topSessions(sc, touched, req.K, nil)
 	}
 	sc := e.buf.get(bufTurn, e.turnIdx.Slots())

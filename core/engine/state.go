@@ -454,19 +454,16 @@ func (f *filer) translate(old []uint32) []uint32 {
 	return out
 }
 
-// buildIndexes builds the turn and session indexes of a load, both in one
-// pass each (index.Build), which is what makes a cold start fast.
+// buildIndexes builds the turn index of a load in one pass
+// (index.Build), which is what makes a cold start fast, and gives the
+// sessions their slots and lengths (sessscore.go).
 func (n *Engine) buildIndexes(turns []*turn, sessions []*session) {
 	n.turnIdx = index.Build(len(turns), func(d int32, add func([]uint32)) { add(turns[d].terms) })
 	for d, t := range turns {
 		t.doc = int32(d)
+		t.sess.length += int32(len(t.terms))
 	}
 	n.turnBySlot = turns
-	n.sessIdx = index.Build(len(sessions), func(d int32, add func([]uint32)) {
-		for _, t := range sessions[d].turns {
-			add(t.terms)
-		}
-	})
 	for d, s := range sessions {
 		s.doc = int32(d)
 	}

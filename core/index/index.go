@@ -157,11 +157,27 @@ const (
 
 // IDF is the BM25 inverse document frequency (the Lucene variant, always
 // positive). An unknown term has the highest IDF.
-func (x *Index) IDF(term uint32) float64 {
-	n := float64(x.nDocs)
-	df := float64(x.DF(term))
-	return math.Log(1 + (n-df+0.5)/(df+0.5))
+func (x *Index) IDF(term uint32) float64 { return IDF(x.nDocs, x.DF(term)) }
+
+// IDF is the BM25 inverse document frequency of a term in df of n
+// documents. It and TermScore are the formula in one place, for callers
+// that score documents this package does not index (the engine's sessions,
+// whose statistics are sums over their turns).
+func IDF(n, df int) float64 {
+	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
 }
+
+// TermScore is one term's BM25 contribution to a document: idf (already
+// weighted) for a term occurring tf times in a document docLen terms long,
+// in a collection whose documents are avgLen long on average.
+func TermScore(idf float64, tf, docLen int32, avgLen float64) float64 {
+	f := float64(tf)
+	norm := K1 * (1 - B + B*float64(docLen)/avgLen)
+	return idf * f * (K1 + 1) / (f + norm)
+}
+
+// TotalLen returns the summed length in terms of the live documents.
+func (x *Index) TotalLen() int64 { return x.totalLen }
 
 // Term is one weighted query term.
 type Term struct {
@@ -191,12 +207,10 @@ func (x *Index) ScoreCoverage(query []Term, scores, cov []float64, touched []int
 		}
 		idf := x.IDF(q.ID) * q.Weight
 		for _, p := range pl {
-			tf := float64(p.TF)
-			norm := K1 * (1 - B + B*float64(x.docLen[p.Doc])/avg)
 			if scores[p.Doc] == 0 {
 				touched = append(touched, p.Doc)
 			}
-			scores[p.Doc] += idf * tf * (K1 + 1) / (tf + norm)
+			scores[p.Doc] += TermScore(idf, p.TF, x.docLen[p.Doc], avg)
 			if cov != nil {
 				cov[p.Doc] += idf
 			}
