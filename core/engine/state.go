@@ -458,7 +458,7 @@ func (f *filer) translate(old []uint32) []uint32 {
 // (index.Build), which is what makes a cold start fast, and gives the
 // sessions their slots and lengths (sessscore.go).
 func (n *Engine) buildIndexes(turns []*turn, sessions []*session) {
-	n.turnIdx = index.Build(len(turns), func(d int32, add func([]uint32)) { add(turns[d].terms) })
+	n.turnIdx = index.Build(len(turns), len(n.an.Vocab()), func(d int32) []uint32 { return turns[d].terms })
 	for d, t := range turns {
 		t.doc = int32(d)
 		t.sess.length += int32(len(t.terms))

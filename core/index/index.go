@@ -22,7 +22,7 @@ type Posting struct {
 // empty index.
 type Index struct {
 	postings [][]Posting // by term id
-	docTerms [][]uint32  // per doc: its distinct terms (for deletion)
+	docTerms [][]uint32  // per doc: its terms as added, repeats included (for deletion)
 	docLen   []int32     // per doc: number of terms
 	live     []bool
 	free     []int32
@@ -91,6 +91,7 @@ func byDoc(p Posting, d int32) int { return int(p.Doc - d) }
 
 // Add appends terms to document d (a bag: order is ignored).
 func (x *Index) Add(d int32, terms []uint32) {
+	x.docTerms[d] = append(x.docTerms[d], terms...)
 	for _, t := range terms {
 		if int(t) >= len(x.postings) {
 			x.postings = append(x.postings, make([][]Posting, int(t)+1-len(x.postings))...)
@@ -105,7 +106,6 @@ func (x *Index) Add(d int32, terms []uint32) {
 				x.nTerms++
 			}
 			x.postings[t] = append(pl, Posting{Doc: d, TF: 1})
-			x.docTerms[d] = append(x.docTerms[d], t)
 			continue
 		}
 		i, found := slices.BinarySearchFunc(pl, d, byDoc)
@@ -114,13 +114,13 @@ func (x *Index) Add(d int32, terms []uint32) {
 			continue
 		}
 		x.postings[t] = slices.Insert(pl, i, Posting{Doc: d, TF: 1})
-		x.docTerms[d] = append(x.docTerms[d], t)
 	}
 	x.docLen[d] += int32(len(terms))
 	x.totalLen += int64(len(terms))
 }
 
-// Delete removes document d from every posting list and frees its slot.
+// Delete removes document d from every posting list and frees its slot. A
+// term its bag repeats is found in its list once, then not again.
 func (x *Index) Delete(d int32) {
 	if !x.Live(d) {
 		return
@@ -145,7 +145,8 @@ func (x *Index) Delete(d int32) {
 	x.nDocs--
 }
 
-// Terms returns the distinct terms of document d.
+// Terms returns the terms of document d as they were added (Add, Build),
+// repeats included. The slice belongs to the index; do not modify it.
 func (x *Index) Terms(d int32) []uint32 { return x.docTerms[d] }
 
 // BM25 parameters. k1 = 1.2 and b = 0.75 are the values Robertson and
@@ -219,66 +220,71 @@ func (x *Index) ScoreCoverage(query []Term, scores, cov []float64, touched []int
 	return touched
 }
 
-// Build returns an index of n documents (slots 0..n-1) whose terms are
-// given by parts: parts(d, add) calls add once per slice of document d's
-// terms. It makes two passes — counting, then filling posting lists
-// allocated at their exact size from one array — so loading a store costs
-// no slice growth; parts must yield the same terms both times.
-func Build(n int, parts func(d int32, add func([]uint32))) *Index {
+// Build returns an index of n documents (slots 0..n-1), document d holding
+// the bag of term ids terms(d); vocab, the number of term ids if known,
+// sizes the per-term tables. It makes two passes: the first counts each
+// term's documents, the second puts each posting at its term's cursor in
+// one array, so loading a store costs no slice growth and no per-term slice
+// headers are rewritten on the way. terms must return the same ids both
+// times; the index keeps those slices as its documents' Terms, so the
+// caller must not change them afterwards.
+func Build(n, vocab int, terms func(d int32) []uint32) *Index {
 	x := New()
 	x.docLen = make([]int32, n)
 	x.docTerms = make([][]uint32, n)
 	x.live = make([]bool, n)
 	x.nDocs = n
-	var df []int32
-	var last []int32 // per term: last doc counted + 1
-	distinct := make([]int32, n)
+	df := make([]int32, vocab)   // per term: documents containing it
+	last := make([]int32, vocab) // per term: last document counted + 1
 	total := 0
 	for d := int32(0); int(d) < n; d++ {
-		x.live[d] = true
-		parts(d, func(ts []uint32) {
-			for _, t := range ts {
-				if int(t) >= len(df) {
-					grow := int(t) + 1 - len(df)
-					df = append(df, make([]int32, grow)...)
-					last = append(last, make([]int32, grow)...)
-				}
-				if last[t] != d+1 {
-					last[t] = d + 1
-					df[t]++
-					distinct[d]++
-					total++
-				}
+		ts := terms(d)
+		for _, t := range ts {
+			if int(t) >= len(df) {
+				grow := int(t) + 1 - len(df)
+				df = append(df, make([]int32, grow)...)
+				last = append(last, make([]int32, grow)...)
 			}
-			x.docLen[d] += int32(len(ts))
-			x.totalLen += int64(len(ts))
-		})
-	}
-	backing := make([]Posting, total)
-	termBacking := make([]uint32, total)
-	x.postings = make([][]Posting, len(df))
-	for t, n := range df {
-		if n > 0 {
-			x.postings[t] = backing[:0:n]
-			backing = backing[n:]
-			x.nTerms++
+			if last[t] != d+1 {
+				last[t] = d + 1
+				df[t]++
+				total++
+			}
 		}
+		x.docLen[d] = int32(len(ts))
+		x.totalLen += int64(len(ts))
+		x.live[d] = true
+	}
+	// next[t]: where term t's next posting goes; its list ends there
+	// once every posting is placed.
+	next := make([]int32, len(df))
+	at := int32(0)
+	for t, c := range df {
+		next[t] = at
+		at += c
 	}
 	clear(last)
+	backing := make([]Posting, total)
 	for d := int32(0); int(d) < n; d++ {
-		x.docTerms[d] = termBacking[:0:distinct[d]]
-		termBacking = termBacking[distinct[d]:]
-		parts(d, func(ts []uint32) {
-			for _, t := range ts {
-				if last[t] == d+1 {
-					x.postings[t][len(x.postings[t])-1].TF++
-					continue
-				}
-				last[t] = d + 1
-				x.postings[t] = append(x.postings[t], Posting{Doc: d, TF: 1})
-				x.docTerms[d] = append(x.docTerms[d], t)
+		ts := terms(d)
+		x.docTerms[d] = ts[:len(ts):len(ts)] // Add appends to a copy
+		for _, t := range ts {
+			if last[t] == d+1 { // a repeat within the document
+				backing[next[t]-1].TF++
+				continue
 			}
-		})
+			last[t] = d + 1
+			backing[next[t]] = Posting{Doc: d, TF: 1}
+			next[t]++
+		}
+	}
+	x.postings = make([][]Posting, len(df))
+	for t, c := range df {
+		if c > 0 {
+			end := next[t]
+			x.postings[t] = backing[end-c : end : end]
+			x.nTerms++
+		}
 	}
 	return x
 }

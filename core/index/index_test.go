@@ -1,7 +1,9 @@
 package index
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -82,44 +84,78 @@ func TestIDFPositive(t *testing.T) {
 }
 
 // TestBuildEqualsAdd: the bulk builder gives the same index as adding the
-// documents one by one.
+// documents one by one (in parts), whether or not it was told the
+// vocabulary's size, and the two stay equal through the same later adds and
+// deletes — which must leave the builder's input slices unchanged.
 func TestBuildEqualsAdd(t *testing.T) {
-	r := rand.New(rand.NewPCG(5, 6))
-	docs := make([][][]uint32, 300)
-	for d := range docs {
-		for p := 0; p < 1+r.IntN(3); p++ {
-			part := make([]uint32, r.IntN(15))
-			for i := range part {
-				part[i] = uint32(r.IntN(40))
+	const vocab = 40
+	for _, hint := range []int{0, 7, vocab} {
+		r := rand.New(rand.NewPCG(5, uint64(hint)))
+		parts := make([][][]uint32, 300)
+		bags := make([][]uint32, len(parts))
+		for d := range parts {
+			for range r.IntN(4) { // some documents are empty
+				part := make([]uint32, r.IntN(15))
+				for i := range part {
+					part[i] = uint32(r.IntN(vocab))
+				}
+				parts[d] = append(parts[d], part)
+				bags[d] = append(bags[d], part...)
 			}
-			docs[d] = append(docs[d], part)
 		}
-	}
-	x := New()
-	for _, parts := range docs {
-		d := x.NewDoc()
-		for _, p := range parts {
-			x.Add(d, p)
+		// As in a load, the bags share one array: an append to one
+		// would overwrite the next.
+		var flat []uint32
+		for _, b := range bags {
+			flat = append(flat, b...)
 		}
-	}
-	y := Build(len(docs), func(d int32, add func([]uint32)) {
-		for _, p := range docs[d] {
-			add(p)
+		for d, at := range bags {
+			bags[d], flat = flat[:len(at)], flat[len(at):]
 		}
-	})
-	assert.Equal(t, x.Len(), y.Len())
-	assert.Equal(t, x.Vocabulary(), y.Vocabulary())
-	assert.InDelta(t, x.AvgLen(), y.AvgLen(), 1e-9)
-	for term := uint32(0); term < 40; term++ {
-		assert.Equal(t, x.Postings(term), y.Postings(term), "term %d", term)
+		saved := make([][]uint32, len(bags))
+		for d := range bags {
+			saved[d] = slices.Clone(bags[d])
+		}
+		x := New()
+		for _, ps := range parts {
+			d := x.NewDoc()
+			for _, p := range ps {
+				x.Add(d, p)
+			}
+		}
+		y := Build(len(bags), hint, func(d int32) []uint32 { return bags[d] })
+		same := func(when string) {
+			require.Equal(t, x.Len(), y.Len(), when)
+			require.Equal(t, x.Vocabulary(), y.Vocabulary(), when)
+			require.Equal(t, x.TotalLen(), y.TotalLen(), when)
+			for term := uint32(0); term < vocab; term++ {
+				require.Equal(t, x.Postings(term), y.Postings(term), "%s: term %d", when, term)
+			}
+			for d := int32(0); int(d) < x.Slots(); d++ {
+				require.Equal(t, x.Live(d), y.Live(d), when)
+				if x.Live(d) {
+					require.Equal(t, x.DocLen(d), y.DocLen(d), when)
+					require.ElementsMatch(t, x.Terms(d), y.Terms(d), "%s: doc %d", when, d)
+				}
+			}
+		}
+		same(fmt.Sprintf("hint %d, built", hint))
+		// A built index stays fully updatable.
+		for op := range 200 {
+			if d := int32(r.IntN(x.Slots())); r.IntN(2) == 0 {
+				x.Delete(d)
+				y.Delete(d)
+			} else {
+				if !x.Live(d) || r.IntN(2) == 0 {
+					d = x.NewDoc()
+					require.Equal(t, d, y.NewDoc())
+				}
+				add := []uint32{uint32(r.IntN(vocab)), uint32(r.IntN(vocab)), uint32(r.IntN(vocab))}
+				x.Add(d, add)
+				y.Add(d, add)
+			}
+			same(fmt.Sprintf("hint %d, op %d", hint, op))
+		}
+		require.Equal(t, saved, bags, "the builder's input was changed")
 	}
-	for d := int32(0); int(d) < len(docs); d++ {
-		assert.ElementsMatch(t, x.Terms(d), y.Terms(d))
-	}
-	// A built index stays fully updatable.
-	y.Delete(3)
-	z := y.NewDoc()
-	assert.Equal(t, int32(3), z)
-	y.Add(z, []uint32{1, 2})
-	assert.Equal(t, len(docs), y.Len())
 }
