@@ -36,19 +36,32 @@ func TestConversationOrder(t *testing.T) {
 			x, y := &turns[a], &turns[b]
 			return cmp.Or(cmp.Compare(x.Session, y.Session), x.Time.Compare(y.Time), cmp.Compare(x.ID, y.ID))
 		})
-		got, bucket := conversationOrder(turns)
-		// Equal keys (a repeated id at the same time) may come in either
-		// order; compare the keys, not the indexes.
-		key := func(i int) string { return turns[i].Session + "|" + turns[i].Time.String() + "|" + turns[i].ID }
-		wantKeys, gotKeys := make([]string, n), make([]string, n)
-		for i := range n {
-			wantKeys[i], gotKeys[i] = key(want[i]), key(got[i])
+		// Sessions numbered by the caller, as a snapshot does: any
+		// numbering, with numbers no turn uses.
+		num := map[string]uint32{}
+		for _, k := range r.Perm(10) {
+			num[fmt.Sprintf("s%d", k)] = uint32(2 * k)
 		}
-		require.Equal(t, wantKeys, gotKeys, "round %d", round)
-		require.ElementsMatch(t, want, got, "round %d: a permutation", round)
+		refs := make([]uint32, n)
 		for i := range turns {
-			for j := range turns {
-				require.Equal(t, turns[i].Session == turns[j].Session, bucket[i] == bucket[j], "round %d: buckets are sessions", round)
+			refs[i] = num[turns[i].Session]
+		}
+		for _, refs := range [][]uint32{nil, refs} {
+			got, bucket, buckets := conversationOrder(turns, refs)
+			// Equal keys (a repeated id at the same time) may come in either
+			// order; compare the keys, not the indexes.
+			key := func(i int) string { return turns[i].Session + "|" + turns[i].Time.String() + "|" + turns[i].ID }
+			wantKeys, gotKeys := make([]string, n), make([]string, n)
+			for i := range n {
+				wantKeys[i], gotKeys[i] = key(want[i]), key(got[i])
+			}
+			require.Equal(t, wantKeys, gotKeys, "round %d", round)
+			require.ElementsMatch(t, want, got, "round %d: a permutation", round)
+			for i := range turns {
+				require.Less(t, int(bucket[i]), buckets, "round %d", round)
+				for j := range turns {
+					require.Equal(t, turns[i].Session == turns[j].Session, bucket[i] == bucket[j], "round %d: buckets are sessions", round)
+				}
 			}
 		}
 	}

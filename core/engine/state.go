@@ -218,25 +218,21 @@ func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
 
 // conversationOrder returns the indexes of turns ordered by session id,
 // then time, then id: every conversation in order, one after the other. It
-// also returns each turn's bucket, a dense number per distinct session id.
-// Turns are grouped by session in one pass and each conversation is sorted
-// on its own (usually found in order already), which costs a fraction of
-// one sort of all the turns: a cold start files every stored turn.
-func conversationOrder(turns []model.Turn) (perm []int, bucket []int32) {
-	ids := map[string]int32{}
-	var keys []string
-	var counts []int
+// also returns each turn's bucket, a dense number per distinct session id,
+// and the number of buckets. Turns are grouped by session in one pass and
+// each conversation is sorted on its own (usually found in order already),
+// which costs a fraction of one sort of all the turns: a cold start files
+// every stored turn. refs, if not nil, numbers each turn's session already
+// (a snapshot's session-refs, Terms.Sessions), which spares looking every
+// turn's session id up in a map.
+func conversationOrder(turns []model.Turn, refs []uint32) (perm []int, bucket []int32, buckets int) {
 	bucket = make([]int32, len(turns))
-	for i := range turns {
-		b, ok := ids[turns[i].Session]
-		if !ok {
-			b = int32(len(keys))
-			ids[turns[i].Session] = b
-			keys = append(keys, turns[i].Session)
-			counts = append(counts, 0)
-		}
-		bucket[i] = b
-		counts[b]++
+	var keys []string // by bucket: its session id
+	var counts []int  // by bucket: its turns
+	if refs != nil {
+		keys, counts = bucketsFromRefs(turns, refs, bucket)
+	} else {
+		keys, counts = bucketsByMap(turns, bucket)
 	}
 	// Buckets by session id; start[b] is where bucket b's turns go.
 	byID := make([]int, len(keys))
@@ -256,17 +252,57 @@ func conversationOrder(turns []model.Turn) (perm []int, bucket []int32) {
 		perm[next[b]] = i
 		next[b]++
 	}
-	inConversation := func(a, b int) int {
-		x, y := &turns[a], &turns[b]
-		return cmp.Or(x.Time.Compare(y.Time), cmp.Compare(x.ID, y.ID))
-	}
+	inConversation := func(a, b int) int { return turnOrderOf(&turns[a], &turns[b]) }
 	for b, from := range start {
 		conv := perm[from : from+counts[b]]
-		if !slices.IsSortedFunc(conv, inConversation) {
-			slices.SortFunc(conv, inConversation)
+		for k := 1; k < len(conv); k++ {
+			if turnOrderOf(&turns[conv[k-1]], &turns[conv[k]]) > 0 {
+				slices.SortFunc(conv, inConversation)
+				break
+			}
 		}
 	}
-	return perm, bucket
+	return perm, bucket, len(keys)
+}
+
+// turnOrderOf orders turns in a conversation: by time, then id.
+func turnOrderOf(x, y *model.Turn) int {
+	return cmp.Or(x.Time.Compare(y.Time), cmp.Compare(x.ID, y.ID))
+}
+
+// bucketsByMap numbers the turns' distinct session ids in order of first
+// use, filling bucket; it returns each bucket's id and turn count.
+func bucketsByMap(turns []model.Turn, bucket []int32) (keys []string, counts []int) {
+	ids := map[string]int32{}
+	for i := range turns {
+		b, ok := ids[turns[i].Session]
+		if !ok {
+			b = int32(len(keys))
+			ids[turns[i].Session] = b
+			keys = append(keys, turns[i].Session)
+			counts = append(counts, 0)
+		}
+		bucket[i] = b
+		counts[b]++
+	}
+	return keys, counts
+}
+
+// bucketsFromRefs is bucketsByMap for turns whose sessions are numbered
+// already: refs[i] is turn i's bucket. A number no turn uses is a bucket
+// without turns, which sorts anywhere.
+func bucketsFromRefs(turns []model.Turn, refs []uint32, bucket []int32) (keys []string, counts []int) {
+	n := uint32(0)
+	for _, r := range refs {
+		n = max(n, r+1)
+	}
+	keys, counts = make([]string, n), make([]int, n)
+	for i, r := range refs {
+		bucket[i] = int32(r)
+		keys[r] = turns[i].Session
+		counts[r]++
+	}
+	return keys, counts
 }
 
 // reuseTerms returns the analysed terms reuse has for a turn with t's id
@@ -358,14 +394,22 @@ type filer struct {
 	records  []turn          // one allocation for all turns
 	bySess   []*session      // by conversation bucket: its session, once looked up
 	run      int             // where the current conversation starts in turns
+	unique   bool            // no turn id appears twice
 	// bySessBacking holds every session's turns, each a run (endRun).
 	bySessBacking []*turn
 }
 
 // fileTurns files every turn (see conversationOrder).
 func (f *filer) fileTurns(in []model.Turn) error {
-	perm, bucket := conversationOrder(in)
-	f.bySess = make([]*session, len(perm))
+	var refs []uint32
+	if f.terms != nil && len(f.terms.Sessions) == len(in) {
+		refs = f.terms.Sessions
+	}
+	perm, bucket, buckets := conversationOrder(in, refs)
+	f.bySess = make([]*session, buckets)
+	// Turns in ascending id order (a snapshot's, or State's) have no id
+	// twice, which spares looking each up before it is filed.
+	f.unique = idsAscending(in)
 	f.turns = make([]*turn, 0, len(in))
 	f.records = make([]turn, len(in))
 	f.n.turns = make(map[string]*turn, len(in))
@@ -376,6 +420,16 @@ func (f *filer) fileTurns(in []model.Turn) error {
 	}
 	f.endRun()
 	return nil
+}
+
+// idsAscending reports whether the turns' ids are strictly ascending.
+func idsAscending(turns []model.Turn) bool {
+	for i := 1; i < len(turns); i++ {
+		if turns[i-1].ID >= turns[i].ID {
+			return false
+		}
+	}
+	return true
 }
 
 // endRun gives the conversation filed last its turns. Conversations are
@@ -406,8 +460,10 @@ func (f *filer) file(tr *turn, in *model.Turn, i int, b int32) error {
 			return fmt.Errorf("%w: %w", ErrInvalid, err)
 		}
 	}
-	if _, dup := n.turns[t.ID]; dup {
-		return fmt.Errorf("%w: turn %q appears twice", ErrInvalid, t.ID)
+	if !f.unique {
+		if _, dup := n.turns[t.ID]; dup {
+			return fmt.Errorf("%w: turn %q appears twice", ErrInvalid, t.ID)
+		}
 	}
 	t.Time = t.Time.UTC()
 	ss := f.bySess[b]

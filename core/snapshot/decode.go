@@ -84,6 +84,8 @@ type reader struct {
 	err   error
 	where string
 	index int // -1 for a whole section
+	// sessionRefs is the turns' session-ref column, kept for Terms.
+	sessionRefs []uint32
 }
 
 func (r *reader) at(where string, index int) { r.where, r.index = where, index }
@@ -397,6 +399,9 @@ func (r *reader) turnIDs(turns []model.Turn) {
 // uses (refs[nSessions:]).
 func (r *reader) turnSessions(turns []model.Turn, refs []string, nSessions int) (used []bool) {
 	used = make([]bool, len(refs)-nSessions)
+	if len(turns) > 0 {
+		r.sessionRefs = make([]uint32, len(turns))
+	}
 	for i := range turns {
 		r.at("turn", i)
 		ref := r.uvarint("session")
@@ -408,6 +413,7 @@ func (r *reader) turnSessions(turns []model.Turn, refs []string, nSessions int) 
 			break
 		}
 		turns[i].Session = refs[ref]
+		r.sessionRefs[i] = uint32(ref)
 		if k := int(ref) - nSessions; k >= 0 {
 			used[k] = true
 		}

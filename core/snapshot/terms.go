@@ -34,6 +34,12 @@ type Terms struct {
 	// (it is how it finds duplicate terms) so that a loader can adopt it
 	// rather than build the same map again; encoders ignore it.
 	Index map[string]uint32
+	// Sessions[i] is the i-th turn's session as the snapshot names it: an
+	// index into the state's sessions followed by the ids of sessions the
+	// state has no record for (doc.go's session-ref), so equal sessions
+	// have equal numbers. The decoder fills it so that a loader can group
+	// turns by session without a map; encoders ignore it.
+	Sessions []uint32
 }
 
 // MarshalTerms returns the snapshot of s and, if t is not nil, of its terms:
@@ -207,7 +213,7 @@ func (r *reader) terms(nTurns int) (*Terms, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	t := &Terms{Analyzer: int(analyzer)}
+	t := &Terms{Analyzer: int(analyzer), Sessions: r.sessionRefs}
 	if r.vocab(t, nVocab); r.err != nil {
 		return nil, r.err
 	}

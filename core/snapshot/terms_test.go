@@ -86,6 +86,7 @@ func termsRoundTrip(t *testing.T, s *model.State, terms *Terms) *Terms {
 	require.NotNil(t, got)
 	require.Equal(t, terms.Analyzer, got.Analyzer)
 	require.Equal(t, termsByTurn(s, terms), termsByTurn(st, got))
+	require.Equal(t, sessionRefs(st), got.Sessions)
 	requireCanonicalVocab(t, got)
 	for _, list := range got.Turns {
 		require.Equal(t, len(list), cap(list))
@@ -324,7 +325,7 @@ func TestTermsLayout(t *testing.T) {
 	st, dec, err := decodeVersion(string(want), version2)
 	require.NoError(t, err)
 	require.Equal(t, normalize(s), st)
-	require.Equal(t, indexed(&Terms{Analyzer: 300, Vocab: []string{"b", "a", "c"}, Turns: [][]uint32{nil, {0, 1, 0}, {2}}}), dec)
+	require.Equal(t, decoded(st, &Terms{Analyzer: 300, Vocab: []string{"b", "a", "c"}, Turns: [][]uint32{nil, {0, 1, 0}, {2}}}), dec)
 }
 
 func TestDecodeTermsDefects(t *testing.T) {
@@ -432,14 +433,40 @@ func TestTermsListsNoSpareCapacity(t *testing.T) {
 	require.Equal(t, next, terms.Turns[1])
 }
 
-// indexed returns t with the Index a decoder fills: each term of Vocab
-// mapped to its position.
-func indexed(t *Terms) *Terms {
+// decoded returns t with what a decoder fills for a loader: the Index
+// mapping each term of Vocab to its position, and the turns' Sessions.
+func decoded(st *model.State, t *Terms) *Terms {
 	if len(t.Vocab) > 0 {
 		t.Index = make(map[string]uint32, len(t.Vocab))
 		for i, v := range t.Vocab {
 			t.Index[v] = uint32(i)
 		}
 	}
+	t.Sessions = sessionRefs(st)
 	return t
+}
+
+// sessionRefs numbers each turn's session as doc.go's session-ref does:
+// its position among the state's sessions, or after them, its position
+// among the ids of sessions without a record, ascending.
+func sessionRefs(st *model.State) []uint32 {
+	num := map[string]uint32{}
+	for i, s := range st.Sessions {
+		num[s.ID] = uint32(i)
+	}
+	var orphans []string
+	for _, t := range st.Turns {
+		if _, ok := num[t.Session]; !ok && !slices.Contains(orphans, t.Session) {
+			orphans = append(orphans, t.Session)
+		}
+	}
+	slices.Sort(orphans)
+	for i, id := range orphans {
+		num[id] = uint32(len(st.Sessions) + i)
+	}
+	var refs []uint32
+	for _, t := range st.Turns {
+		refs = append(refs, num[t.Session])
+	}
+	return refs
 }

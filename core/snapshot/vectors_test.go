@@ -352,7 +352,7 @@ func TestVectors(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, normalize(expect.State), st)
 		require.Equal(t, normalize(small), st)
-		require.Equal(t, indexed(expect.terms()), terms)
+		require.Equal(t, decoded(st, expect.terms()), terms)
 		require.Equal(t, termsByTurn(small, analyzeState(small, smallAnalyzer)), termsByTurn(st, terms))
 		got, err := Unmarshal(v2)
 		require.NoError(t, err)
@@ -389,7 +389,7 @@ func TestVectors(t *testing.T) {
 			st, terms, err := UnmarshalTerms(b)
 			require.NoError(t, err)
 			require.Equal(t, normalize(expect.State), st)
-			require.Equal(t, indexed(expect.terms()), terms)
+			require.Equal(t, decoded(st, expect.terms()), terms)
 		})
 	}
 	for _, v := range vectors {
