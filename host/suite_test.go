@@ -115,7 +115,7 @@ func TestForgetTurnRemovesItEverywhere(t *testing.T) {
 			require.NoError(t, err)
 			assert.NotContains(t, ids(hits), "s3-1")
 			if unit == engine.UnitSession {
-				assert.NotContains(t, ids(hits), "s3", "the session document must lose the turn's terms")
+				assert.NotContains(t, ids(hits), "s3", "the session must lose the turn's terms")
 			}
 		}
 		err := c.Forget(ctx, wasm.ForgetRequest{Turn: "s3-1"})

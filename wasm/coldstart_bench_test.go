@@ -1,6 +1,7 @@
 package wasm
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -40,7 +41,7 @@ func BenchmarkColdStart(b *testing.B) {
 	recall := []byte(`{"op":"recall","text":"code word zq7777"}`)
 	for b.Loop() {
 		h := NewHandler()
-		if reply := h.ImportRaw(data); reply[0] != '{' || string(reply[:9]) == `{"error":` {
+		if reply := h.ImportRaw(data); !bytes.HasPrefix(reply, []byte(`{"sessions":`)) {
 			b.Fatalf("import: %s", reply)
 		}
 		if reply := h.Dispatch(recall); !strings.Contains(string(reply), `"id":"t7777"`) {

@@ -62,7 +62,7 @@ type turn struct {
 	model.Turn
 	doc   int32
 	sess  *session
-	terms []uint32 // analysed text, in order
+	terms []uint32 // analysed text, in order; shared with turnIdx (and after a load the snapshot's array): never changed in place
 	pos   int      // index in sess.turns
 }
 
@@ -192,8 +192,8 @@ func clean(text string) (string, bool) {
 // finds it unchanged.
 func storedTime(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
 
-// storeTurn files a turn into its session and the indexes; terms are its
-// analysed text, or nil to analyse it now.
+// storeTurn files a turn into its session (and the session's length) and
+// the turn index; terms are its analysed text, or nil to analyse it now.
 func (e *Engine) storeTurn(t model.Turn, terms []uint32) *turn {
 	t.Time = storedTime(t.Time)
 	ss := e.sessions[t.Session]
@@ -209,6 +209,7 @@ func (e *Engine) storeTurn(t model.Turn, terms []uint32) *turn {
 		tr.terms = e.an.AppendIDs(nil, t.Text)
 	}
 	e.turnIdx.Add(tr.doc, tr.terms)
+	tr.terms = e.turnIdx.Terms(tr.doc) // the index's copy: one copy per turn
 	ss.length += int32(len(tr.terms))
 	setSlot(&e.turnBySlot, tr.doc, tr)
 	e.turns[t.ID] = tr

@@ -15,7 +15,7 @@ import (
 
 // TestLoadFilesSessionsWithoutRecord: turns whose session has no record
 // (a state written by hand, or an old export) get a session of their own,
-// in the session index and its slots like any other.
+// in the session slots like any other.
 func TestLoadFilesSessionsWithoutRecord(t *testing.T) {
 	t0 := time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)
 	st := &model.State{

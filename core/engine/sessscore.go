@@ -1,10 +1,6 @@
 package engine
 
-import (
-	"slices"
-
-	"github.com/confidant-dev/confidant/core/index"
-)
+import "github.com/confidant-dev/confidant/core/index"
 
 // Sessions are ranked as documents too — all their turns' terms in one bag —
 // but they have no index of their own: a session's BM25 statistics are sums
@@ -41,7 +37,9 @@ func (e *Engine) freeSessionSlot(ss *session) {
 // sessionScores adds every session's BM25 score for query into scores
 // (indexed by session slot, len ≥ len(e.sessBySlot)) and appends each
 // session that went from zero to a positive score to touched: what
-// index.Score would do over an index with one document per session.
+// index.Score would do over an index with one document per session, except
+// that touched lists sessions in the order their turns are reached, not by
+// slot (every caller is indifferent to it: best breaks ties by slot).
 func (e *Engine) sessionScores(query []index.Term, scores []float64, touched []int32) []int32 {
 	n := len(e.sessions)
 	total := e.turnIdx.TotalLen()
@@ -81,15 +79,31 @@ func (e *Engine) sessionScores(query []index.Term, scores []float64, touched []i
 }
 
 // sessionMatched lists the query's terms that occur in a session, in query
-// order (matched, over the union of its turns' terms).
+// order (matched, over the union of its turns' terms), reading each of
+// the session's terms once.
 func (e *Engine) sessionMatched(q *query, ss *session) []string {
+	found := make(map[uint32]bool, len(q.weights)) // query term → seen in the session
+	for _, w := range q.weights {
+		found[w.ID] = false
+	}
+	left := len(found)
+	for _, t := range ss.turns {
+		for _, id := range e.turnIdx.Terms(t.doc) {
+			if seen, ok := found[id]; ok && !seen {
+				found[id] = true
+				if left--; left == 0 {
+					break
+				}
+			}
+		}
+		if left == 0 {
+			break
+		}
+	}
 	var out []string
 	for _, w := range q.weights {
-		for _, t := range ss.turns {
-			if slices.Contains(e.turnIdx.Terms(t.doc), w.ID) {
-				out = append(out, e.an.TermOf(w.ID))
-				break
-			}
+		if found[w.ID] {
+			out = append(out, e.an.TermOf(w.ID))
 		}
 	}
 	return out

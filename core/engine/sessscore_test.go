@@ -110,5 +110,47 @@ func TestSessionScoresMatchAnIndex(t *testing.T) {
 		fresh := New()
 		require.NoError(t, fresh.Load(e.State()))
 		check(fresh, "after a load")
+		local, err := e.ExportLocal()
+		require.NoError(t, err)
+		imported := New()
+		require.NoError(t, imported.Import(local))
+		check(imported, "after an import")
+		// And the imported engine stays exact as it changes.
+		for op := range 40 {
+			id := ids[r.IntN(len(ids))]
+			if r.IntN(2) == 0 {
+				_ = imported.ForgetTurn(id)
+			} else {
+				_, err := imported.Ingest(nil, []model.Turn{{ID: id + "x", Session: fmt.Sprintf("s%d", r.IntN(10)), Role: model.RoleUser, Text: text(), Time: t0}})
+				require.NoError(t, err)
+			}
+			if op%10 == 9 {
+				check(imported, fmt.Sprintf("after import and op %d", op))
+			}
+		}
+	}
+}
+
+// TestSessionSlotsAsAnIndex: session slots are handed out as an index hands
+// out document slots (a freed one is the next reused), since slots break
+// ties between equal scores.
+func TestSessionSlotsAsAnIndex(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	e, x := New(), index.New()
+	var live []*session
+	for range 500 {
+		if len(live) > 0 && r.IntN(3) == 0 {
+			k := r.IntN(len(live))
+			ss := live[k]
+			live = slices.Delete(live, k, k+1)
+			e.freeSessionSlot(ss)
+			x.Delete(ss.doc)
+			continue
+		}
+		ss := &session{}
+		e.newSessionSlot(ss)
+		require.Equal(t, x.NewDoc(), ss.doc)
+		require.Same(t, ss, e.sessBySlot[ss.doc])
+		live = append(live, ss)
 	}
 }

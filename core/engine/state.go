@@ -211,15 +211,17 @@ func (n *Engine) seenFacts(leg hlc.Stamp) (max hlc.Stamp) {
 // snapshot, which spares re-analysing every turn (the slow part of a cold
 // start). terms must come from this analyzer version and from the
 // snapshot decoder, which checked every term id against its vocabulary
-// (the engine adopts that vocabulary as it is).
+// (the engine adopts that vocabulary as it is) and numbered the turns'
+// sessions (Terms.Sessions; numbers that do not fit the turns are ignored).
 func (e *Engine) load(st *model.State, terms *snapshot.Terms) error {
 	return e.loadReuse(st, terms, nil)
 }
 
 // conversationOrder returns the indexes of turns ordered by session id,
 // then time, then id: every conversation in order, one after the other. It
-// also returns each turn's bucket, a dense number per distinct session id,
-// and the number of buckets. Turns are grouped by session in one pass and
+// also returns each turn's bucket, a number per distinct session id (dense
+// when looked up; a snapshot's numbers may leave gaps for sessions without
+// turns), and the number of buckets. Turns are grouped by session in one pass and
 // each conversation is sorted on its own (usually found in order already),
 // which costs a fraction of one sort of all the turns: a cold start files
 // every stored turn. refs, if not nil, numbers each turn's session already
@@ -229,9 +231,11 @@ func conversationOrder(turns []model.Turn, refs []uint32) (perm []int, bucket []
 	bucket = make([]int32, len(turns))
 	var keys []string // by bucket: its session id
 	var counts []int  // by bucket: its turns
+	ok := false
 	if refs != nil {
-		keys, counts = bucketsFromRefs(turns, refs, bucket)
-	} else {
+		keys, counts, ok = bucketsFromRefs(turns, refs, bucket)
+	}
+	if !ok {
 		keys, counts = bucketsByMap(turns, bucket)
 	}
 	// Buckets by session id; start[b] is where bucket b's turns go.
@@ -290,20 +294,39 @@ func bucketsByMap(turns []model.Turn, bucket []int32) (keys []string, counts []i
 
 // bucketsFromRefs is bucketsByMap for turns whose sessions are numbered
 // already: refs[i] is turn i's bucket. A number no turn uses is a bucket
-// without turns, which sorts anywhere.
-func bucketsFromRefs(turns []model.Turn, refs []uint32, bucket []int32) (keys []string, counts []int) {
+// without turns, which sorts anywhere. ok is false, and the caller falls
+// back to the map, if refs does not fit the turns: a number of more than
+// one session id, or one beyond the turns' count of sessions.
+func bucketsFromRefs(turns []model.Turn, refs []uint32, bucket []int32) (keys []string, counts []int, ok bool) {
+	if len(refs) != len(turns) {
+		return nil, nil, false
+	}
 	n := uint32(0)
 	for _, r := range refs {
+		if int(r) >= len(turns)+maxRecordsWithoutTurns {
+			return nil, nil, false
+		}
 		n = max(n, r+1)
 	}
 	keys, counts = make([]string, n), make([]int, n)
 	for i, r := range refs {
+		// Equal ids share one string, so this compare is mostly a
+		// pointer check.
+		if counts[r] > 0 && keys[r] != turns[i].Session {
+			return nil, nil, false
+		}
 		bucket[i] = int32(r)
 		keys[r] = turns[i].Session
 		counts[r]++
 	}
-	return keys, counts
+	return keys, counts, true
 }
+
+// maxRecordsWithoutTurns bounds how far session numbers may run past the
+// turns (sessions recorded without turns take numbers too) before
+// bucketsFromRefs prefers the map: the tables it sizes by them stay in
+// proportion to the load.
+const maxRecordsWithoutTurns = 1 << 16
 
 // reuseTerms returns the analysed terms reuse has for a turn with t's id
 // and text, or nil.
@@ -510,7 +533,8 @@ func (f *filer) translate(old []uint32) []uint32 {
 	return out
 }
 
-// buildIndexes builds the turn index of a load in one pass
+// buildIndexes builds the turn index of a load (the only one built in bulk)
+// in one pass
 // (index.Build), which is what makes a cold start fast, and gives the
 // sessions their slots and lengths (sessscore.go).
 func (n *Engine) buildIndexes(turns []*turn, sessions []*session) {

@@ -89,7 +89,8 @@ func (x *Index) Slots() int { return len(x.docLen) }
 
 func byDoc(p Posting, d int32) int { return int(p.Doc - d) }
 
-// Add appends terms to document d (a bag: order is ignored).
+// Add appends terms to document d (a bag: order is ignored). Unlike Build,
+// it copies them: the caller keeps its slice.
 func (x *Index) Add(d int32, terms []uint32) {
 	x.docTerms[d] = append(x.docTerms[d], terms...)
 	for _, t := range terms {

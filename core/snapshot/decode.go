@@ -84,8 +84,10 @@ type reader struct {
 	err   error
 	where string
 	index int // -1 for a whole section
-	// sessionRefs is the turns' session-ref column, kept for Terms.
+	// sessionRefs is the turns' session-ref column, kept for Terms when
+	// keepRefs (the body has a terms section).
 	sessionRefs []uint32
+	keepRefs    bool
 }
 
 func (r *reader) at(where string, index int) { r.where, r.index = where, index }
@@ -231,7 +233,7 @@ func decodeBody(body string) (*model.State, error) {
 // decodeVersion parses a body of the given version: the state, then in
 // version 2 the terms section.
 func decodeVersion(body string, version byte) (*model.State, *Terms, error) {
-	r := &reader{s: body}
+	r := &reader{s: body, keepRefs: version == version2 || version == version4}
 	st, err := r.state()
 	if err != nil {
 		return nil, nil, err
@@ -399,7 +401,7 @@ func (r *reader) turnIDs(turns []model.Turn) {
 // uses (refs[nSessions:]).
 func (r *reader) turnSessions(turns []model.Turn, refs []string, nSessions int) (used []bool) {
 	used = make([]bool, len(refs)-nSessions)
-	if len(turns) > 0 {
+	if r.keepRefs && len(turns) > 0 {
 		r.sessionRefs = make([]uint32, len(turns))
 	}
 	for i := range turns {
@@ -413,7 +415,9 @@ func (r *reader) turnSessions(turns []model.Turn, refs []string, nSessions int) 
 			break
 		}
 		turns[i].Session = refs[ref]
-		r.sessionRefs[i] = uint32(ref)
+		if r.sessionRefs != nil {
+			r.sessionRefs[i] = uint32(ref)
+		}
 		if k := int(ref) - nSessions; k >= 0 {
 			used[k] = true
 		}

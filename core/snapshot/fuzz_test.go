@@ -96,7 +96,7 @@ func FuzzDecode(f *testing.F) {
 // FuzzBody fuzzes the body parser directly, past the checksum and the
 // compression a mutated snapshot rarely gets through. Whatever it accepts
 // must be the canonical body of the state it returns: encoding gives back
-// the same bytes.
+// the same bytes, and the terms' session numbers are the turns' own.
 //
 // Each input is parsed as a body of both versions.
 func FuzzBody(f *testing.F) {
@@ -136,6 +136,9 @@ func FuzzBody(f *testing.F) {
 			require.NoError(t, err)
 			if version == version2 || version == version4 {
 				require.NotNil(t, terms)
+				// The loader groups turns by these numbers: they must
+				// be the session-refs the state's turns have.
+				require.Equal(t, sessionRefs(st), terms.Sessions)
 				again, err = appendTerms(again, st, terms)
 				require.NoError(t, err)
 			} else {
