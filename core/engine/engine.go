@@ -7,7 +7,6 @@
 package engine
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -226,12 +225,8 @@ func (s *session) renumber(i int) {
 	}
 }
 
-func turnOrder(a, b *turn) int {
-	if c := a.Time.Compare(b.Time); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.ID, b.ID)
-}
+// turnOrder orders a session's turns (turnOrderOf).
+func turnOrder(a, b *turn) int { return turnOrderOf(&a.Turn, &b.Turn) }
 
 func setSlot[T any](s *[]T, d int32, v T) {
 	for int(d) >= len(*s) {

@@ -15,10 +15,10 @@ import (
 
 // sessionIndex is the reference sessionScores stands for: an index with
 // one document per session slot, holding all its turns' terms.
-func sessionIndex(e *Engine) *index.Index {
+func sessionIndex(t *testing.T, e *Engine) *index.Index {
 	x := index.New()
 	for d, ss := range e.sessBySlot {
-		require.Equal(nil, int32(d), x.NewDoc())
+		require.Equal(t, int32(d), x.NewDoc())
 		if ss != nil {
 			for _, t := range ss.turns {
 				x.Add(int32(d), t.terms)
@@ -53,7 +53,7 @@ func TestSessionScoresMatchAnIndex(t *testing.T) {
 			return s
 		}
 		check := func(e *Engine, when string) {
-			ref := sessionIndex(e)
+			ref := sessionIndex(t, e)
 			for range 8 {
 				var q []index.Term
 				for range 1 + r.IntN(4) {
